@@ -1,0 +1,102 @@
+// libssh behind contract v1: the library dials tcp itself and takes every other socket
+// through SSH_OPTIONS_FD.
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include <cstring>
+#include <string>
+
+#include "../contract/contract.hpp"
+
+using namespace sshtc::adapter;
+
+namespace {
+
+std::string version_line() {
+  std::string full = ssh_version(0);  // "0.10.6/openssl/zlib"
+  return "libssh " + full.substr(0, full.find('/'));
+}
+
+void set(ssh_session session, ssh_options_e option, const void* value, const char* name) {
+  if (ssh_options_set(session, option, value) != SSH_OK) {
+    session_failed(std::string("ssh_options_set(") + name + "): " + ssh_get_error(session));
+  }
+}
+
+void configure(ssh_session session, const Contract& c) {
+  set(session, SSH_OPTIONS_HOST, c.host.c_str(), "SSH_OPTIONS_HOST");
+  set(session, SSH_OPTIONS_PORT, &c.port, "SSH_OPTIONS_PORT");
+  set(session, SSH_OPTIONS_USER, c.user.c_str(), "SSH_OPTIONS_USER");
+  set(session, SSH_OPTIONS_KNOWNHOSTS, c.known_hosts.c_str(), "SSH_OPTIONS_KNOWNHOSTS");
+  set(session, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null", "SSH_OPTIONS_GLOBAL_KNOWNHOSTS");
+  // Otherwise ssh_connect() reads ~/.ssh/config and /etc/ssh/ssh_config.
+  bool process_config = false;
+  set(session, SSH_OPTIONS_PROCESS_CONFIG, &process_config, "SSH_OPTIONS_PROCESS_CONFIG");
+  // What an interactive application asks for; libssh applies it only to sockets it dials.
+  int nodelay = 1;
+  set(session, SSH_OPTIONS_NODELAY, &nodelay, "SSH_OPTIONS_NODELAY");
+  if (c.fd_in >= 0) {
+    if (c.fd_in != c.fd_out) {
+      cannot_do("libssh takes one descriptor for both directions (SSH_OPTIONS_FD); "
+                "this transport has separate read and write descriptors");
+    }
+    socket_t fd = c.fd_in;
+    set(session, SSH_OPTIONS_FD, &fd, "SSH_OPTIONS_FD");
+  }
+}
+
+void authenticate(ssh_session session, const Contract& c) {
+  if (ssh_connect(session) != SSH_OK) session_failed(std::string("ssh_connect: ") + ssh_get_error(session));
+  enum ssh_known_hosts_e known = ssh_session_is_known_server(session);
+  if (known != SSH_KNOWN_HOSTS_OK) {
+    session_failed("host key of " + c.host + " not accepted (ssh_session_is_known_server = " +
+                   std::to_string(known) + ") against " + c.known_hosts);
+  }
+  ssh_key key = nullptr;
+  if (ssh_pki_import_privkey_file(c.identity.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+    session_failed("cannot read the identity " + c.identity);
+  }
+  int auth = ssh_userauth_publickey(session, nullptr, key);
+  ssh_key_free(key);
+  if (auth != SSH_AUTH_SUCCESS) {
+    session_failed("public key authentication as " + c.user + " failed: " + ssh_get_error(session));
+  }
+}
+
+int exec(ssh_session session, const Contract& c) {
+  ssh_channel channel = ssh_channel_new(session);
+  if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
+      ssh_channel_request_exec(channel, c.command.c_str()) != SSH_OK) {
+    session_failed(std::string("exec channel: ") + ssh_get_error(session));
+  }
+  char buffer[16384];
+  int n;
+  while ((n = ssh_channel_read(channel, buffer, sizeof buffer, 0)) > 0) write_stdout(buffer, n);
+  if (n < 0) session_failed(std::string("ssh_channel_read: ") + ssh_get_error(session));
+  int status = ssh_channel_get_exit_status(channel);
+  if (status < 0) session_failed("the server sent no exit status");
+  ssh_channel_send_eof(channel);
+  ssh_channel_close(channel);
+  ssh_channel_free(channel);
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
+    std::printf("%s\n", version_line().c_str());
+    return 0;
+  }
+  Contract c = Contract::from_environment();
+  if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
+  ssh_init();
+  ssh_session session = ssh_new();
+  configure(session, c);
+  authenticate(session, c);
+  int status = exec(session, c);
+  ssh_disconnect(session);
+  ssh_free(session);
+  ssh_finalize();
+  return status;
+}

@@ -1,0 +1,50 @@
+// Scenario `exec`: a remote command's output and exit status come back intact.
+#include <random>
+
+#include "matrix.hpp"
+
+namespace sshtc {
+namespace {
+
+std::string random_token() {
+  std::random_device device;
+  std::uniform_int_distribution<unsigned long long> any;
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", any(device));
+  return text;
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+class Exec : public MatrixCase {
+ protected:
+  // "… exited 255, expected 0 — adapter: ssh_connect: …" then the evidence.
+  std::string status_message(const SessionResult& session, const std::string& command,
+                             int expected) const {
+    return where(command) + ": client " + session.client.describe() + ", expected exit " +
+           std::to_string(expected) + " — adapter: " + first_line(session.client_stderr) +
+           "\n" + session.evidence();
+  }
+};
+
+TEST_P(Exec, EchoRoundTrip) {
+  const std::string command = "echo " + random_token();
+  auto session = run_scenario("exec", command);
+  if (!session) return;
+  ASSERT_EQ(session->client.code, 0) << status_message(*session, command, 0);
+  EXPECT_EQ(session->client_stdout, command.substr(5) + "\n")
+      << where(command) << ": the remote output did not come back intact\n"
+      << session->evidence();
+}
+
+TEST_P(Exec, ExitStatusPropagates) {
+  const std::string command = "exit 3";
+  auto session = run_scenario("exec", command);
+  if (!session) return;
+  EXPECT_EQ(session->client.code, 3) << status_message(*session, command, 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Matrix, Exec, testing::ValuesIn(matrix_cells()), cell_test_name);
+
+}  // namespace
+}  // namespace sshtc

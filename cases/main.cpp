@@ -1,0 +1,69 @@
+// The matrix binary. Besides gtest's own flags it serves ctest:
+//   --sshtc-list-cases            one line per case: ctest name, gtest filter, labels
+//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, versions)
+//   --sshtc-cleanup-run DIR       removes the run directory and its private keys
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "matrix.hpp"
+
+namespace sshtc {
+namespace {
+
+int list_cases() {
+  const auto* unit = testing::UnitTest::GetInstance();
+  for (int s = 0; s < unit->total_test_suite_count(); ++s) {
+    const auto* suite = unit->GetTestSuite(s);
+    for (int t = 0; t < suite->total_test_count(); ++t) {
+      const auto* test = suite->GetTestInfo(t);
+      if (!test->value_param()) continue;
+      // value_param is "client/transport/server" (PrintTo); the suite is "Matrix/Exec".
+      std::string param = test->value_param();
+      std::string client = param.substr(0, param.find('/'));
+      std::string rest = param.substr(client.size() + 1);
+      std::string transport = rest.substr(0, rest.find('/'));
+      std::string server = rest.substr(transport.size() + 1);
+      std::string scenario = std::string(suite->name()).substr(std::strlen("Matrix/"));
+      for (char& c : scenario) c = static_cast<char>(std::tolower(c));
+      std::string test_name = test->name();
+      test_name = test_name.substr(0, test_name.find('/'));
+      std::string column = server == kInetd ? transport : transport + "@" + server;
+      std::cout << scenario << "/" << client << "/" << column << "/" << test_name << "\t"
+                << suite->name() << "." << test->name() << "\t" << client << "," << transport
+                << "," << server << "," << scenario << ",matrix\n";
+    }
+  }
+  return 0;
+}
+
+int setup_run(const char* dir) {
+  try {
+    RunDirectory run = RunDirectory::create(dir);
+    // Results of an earlier run would mix into this run's reports.
+    if (const char* results = std::getenv("SSHTC_RESULTS_DIR")) std::filesystem::remove_all(results);
+    for (const auto& client : load_clients()) {
+      std::cout << client.name << ": " << client_version(client, run.root) << "\n";
+    }
+    return 0;
+  } catch (const std::exception& error) {
+    std::cerr << "ssh-transport-conformance set-up failed: " << error.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+}  // namespace sshtc
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::strcmp(argv[1], "--sshtc-setup-run") == 0) return sshtc::setup_run(argv[2]);
+  if (argc == 3 && std::strcmp(argv[1], "--sshtc-cleanup-run") == 0) {
+    const char* keep = std::getenv("SSHTC_KEEP_RUN");
+    if (!(keep && *keep == '1')) sshtc::RunDirectory::remove(argv[2]);
+    return 0;
+  }
+  testing::InitGoogleTest(&argc, argv);
+  if (argc == 2 && std::strcmp(argv[1], "--sshtc-list-cases") == 0) return sshtc::list_cases();
+  return RUN_ALL_TESTS();
+}

@@ -1,0 +1,151 @@
+#include "matrix.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "../transports/transport.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+// The part results of the running case, kept for its record's reason.
+class ReasonCollector : public testing::EmptyTestEventListener {
+ public:
+  static std::string& current() {
+    static std::string reason;
+    return reason;
+  }
+  void OnTestStart(const testing::TestInfo&) override { current().clear(); }
+  void OnTestPartResult(const testing::TestPartResult& result) override {
+    if (current().empty()) current() = result.message();
+  }
+};
+
+const bool collector_installed = [] {
+  testing::UnitTest::GetInstance()->listeners().Append(new ReasonCollector);
+  return true;
+}();
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+}  // namespace
+
+void PrintTo(const Cell& cell, std::ostream* out) {
+  *out << cell.client.name << "/" << cell.transport << "/" << cell.server;
+}
+
+std::string cell_test_name(const testing::TestParamInfo<Cell>& info) {
+  std::string name = info.param.client.name + "_" + info.param.transport;
+  if (info.param.server != kInetd) name += "_daemon";
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+std::vector<Cell> matrix_cells() {
+  std::vector<Client> clients;
+  try {
+    clients = load_clients();
+  } catch (const std::exception& error) {
+    // Runs while tests are registered: nothing can be reported later, so say it and stop.
+    std::cerr << "ssh-transport-conformance: " << error.what() << "\n";
+    std::exit(2);
+  }
+  std::vector<Cell> cells;
+  for (const auto& client : clients) {
+    for (const auto& transport : all_transports()) cells.push_back({client, transport->name()});
+  }
+  for (const auto& client : clients) cells.push_back({client, "tcp4", kDaemon});
+  return cells;
+}
+
+const RunContext& RunContext::get() {
+  static const RunContext context = [] {
+    RunContext made;
+    std::string dir = env_or("SSHTC_RUN_DIR", "");
+    if (dir.empty()) {
+      // Run by hand, not by ctest: this process does the per-run work itself.
+      std::string pattern = env_or("TMPDIR", "/tmp") + "/sshtc-run-XXXXXX";
+      if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
+      made.run = RunDirectory::create(pattern);
+      std::atexit([] { RunDirectory::remove(RunContext::get().run.root); });
+    } else {
+      made.run = RunDirectory::open(dir);
+    }
+    made.results = env_or("SSHTC_RESULTS_DIR", (made.run.root / "results").string());
+    return made;
+  }();
+  return context;
+}
+
+void MatrixCase::SetUp() {
+  const Cell& cell = GetParam();
+  auto transport = find_transport(cell.transport);
+  if (auto reason = transport->unavailable()) GTEST_SKIP() << *reason;
+}
+
+void MatrixCase::TearDown() {
+  const Cell& cell = GetParam();
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  CaseRecord record;
+  record.client = cell.client.name;
+  record.client_version = client_version(cell.client, RunContext::get().run.root);
+  record.transport = cell.column();
+  record.scenario = scenario_;
+  record.test = info->name();
+  record.test = record.test.substr(0, record.test.find('/'));
+  record.verdict = IsSkipped() ? "SKIP" : HasFailure() ? "FAIL" : "PASS";
+  record.reason = record.verdict == "PASS" ? "" : ReasonCollector::current();
+  record.seconds = seconds_;
+  write_record(RunContext::get().results, record);
+}
+
+std::string MatrixCase::where(const std::string& command) const {
+  const Cell& cell = GetParam();
+  return cell.client.name + " over " + cell.transport + " (" + cell.server + "), " + scenario_ +
+         " `" + command + "`";
+}
+
+std::optional<SessionResult> MatrixCase::run_scenario(const std::string& scenario,
+                                                      const std::string& command) {
+  scenario_ = scenario;
+  const Cell& cell = GetParam();
+  const RunContext& context = RunContext::get();
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  fs::path dir = context.run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
+  SessionRequest request{scenario, command};
+
+  SessionResult session;
+  try {
+    if (cell.server == kDaemon) {
+      auto daemon = OpenSshServer(context.run)
+                        .start_daemon(dir, Clock::now() + std::chrono::seconds(10));
+      ClientEndpoint endpoint;
+      endpoint.host = "127.0.0.1";
+      endpoint.port = daemon.port;
+      session = run_client(context.run, cell.client, endpoint, cell.transport, request, dir);
+    } else {
+      session = run_session(context.run, cell.client, *find_transport(cell.transport), request, dir);
+    }
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << where(command) << ": the harness could not run the session: " << error.what();
+    return std::nullopt;
+  }
+  seconds_ += session.seconds;
+  if (session.client.code == kCannotDoThis) {
+    std::string reason = session.client_stderr.substr(0, session.client_stderr.find('\n'));
+    [&] { GTEST_SKIP() << cell.client.name << " cannot do " << cell.column() << ": " << reason; }();
+    return std::nullopt;
+  }
+  return session;
+}
+
+}  // namespace sshtc

@@ -1,0 +1,57 @@
+// The axes of the case catalog: client × transport × server, with the run they share.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "../harness/case_record.hpp"
+#include "../harness/client.hpp"
+#include "../harness/run_directory.hpp"
+#include "../harness/session.hpp"
+
+namespace sshtc {
+
+// How the reference server meets a connection: `sshd -i` on the transport's server end, or a
+// `sshd -D` daemon the client dials (tcp4 only).
+inline const std::string kInetd = "sshd-i";
+inline const std::string kDaemon = "sshd-D";
+
+struct Cell {
+  Client client;
+  std::string transport;
+  std::string server = kInetd;
+  std::string column() const { return server == kInetd ? transport : transport + "@" + server; }
+};
+void PrintTo(const Cell& cell, std::ostream* out);  // "client/transport/server": ctest labels
+std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
+// Every registered client over every transport, then every client against the daemon.
+std::vector<Cell> matrix_cells();
+
+// What all cases of one process share: the run directory and where results go.
+struct RunContext {
+  RunDirectory run;
+  std::filesystem::path results;
+  static const RunContext& get();
+};
+
+// The fixture of every matrix case: runs sessions and records the verdict of each case.
+class MatrixCase : public testing::TestWithParam<Cell> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Runs one session; nothing when the case was skipped (the adapter cannot do this cell).
+  std::optional<SessionResult> run_scenario(const std::string& scenario, const std::string& command);
+  // "libssh over socketpair (sshd-i), exec `echo 1f2e`": the start of every failure message.
+  std::string where(const std::string& command) const;
+
+ private:
+  std::string scenario_;
+  double seconds_ = 0;  // time spent in sessions, the measure of this case's cost
+};
+
+}  // namespace sshtc

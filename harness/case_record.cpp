@@ -1,0 +1,80 @@
+#include "case_record.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+// Tab-separated, one record a file: reasons hold tabs and newlines, so they are escaped.
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    char next = text[++i];
+    out += next == 't' ? '\t' : next == 'n' ? '\n' : next;
+  }
+  return out;
+}
+
+std::string file_name(const CaseRecord& record) {
+  std::string name = record.client + "." + record.transport + "." + record.scenario + "." +
+                     record.test + ".tsv";
+  for (char& c : name) {
+    if (c == '/') c = '_';
+  }
+  return name;
+}
+
+}  // namespace
+
+void write_record(const fs::path& results_dir, const CaseRecord& record) {
+  fs::create_directories(results_dir);
+  std::ofstream out(results_dir / file_name(record), std::ios::trunc);
+  out << escape(record.client) << '\t' << escape(record.client_version) << '\t'
+      << escape(record.transport) << '\t' << escape(record.scenario) << '\t'
+      << escape(record.test) << '\t' << escape(record.verdict) << '\t' << escape(record.reason)
+      << '\t' << record.seconds << '\n';
+}
+
+std::vector<CaseRecord> read_records(const fs::path& results_dir) {
+  std::vector<CaseRecord> records;
+  if (!fs::exists(results_dir)) return records;
+  for (const auto& entry : fs::directory_iterator(results_dir)) {
+    if (entry.path().extension() != ".tsv") continue;
+    std::ifstream in(entry.path());
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::string> fields;
+    std::stringstream split(line);
+    for (std::string field; std::getline(split, field, '\t');) fields.push_back(unescape(field));
+    if (fields.size() != 8) {
+      throw std::runtime_error(entry.path().string() + ": expected 8 tab-separated fields, found " +
+                               std::to_string(fields.size()));
+    }
+    records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+                       fields[6], std::stod(fields[7])});
+  }
+  return records;
+}
+
+}  // namespace sshtc

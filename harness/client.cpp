@@ -1,0 +1,101 @@
+#include "client.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+// Labels and gtest names are built from client names.
+void check_name(const std::string& name, const std::string& where) {
+  if (name.empty() || name.find_first_of("/ \t;=") != std::string::npos) {
+    throw std::invalid_argument(where + ": client name '" + name +
+                                "' must be non-empty, without '/', ';', '=' or blanks");
+  }
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string part; std::getline(in, part, separator);) parts.push_back(part);
+  return parts;
+}
+
+}  // namespace
+
+std::vector<Client> parse_extra_clients(const std::string& spec) {
+  std::vector<Client> clients;
+  for (const auto& entry : split(spec, ';')) {
+    if (entry.empty()) continue;
+    auto equals = entry.find('=');
+    if (equals == std::string::npos) {
+      throw std::invalid_argument("SSHTC_EXTRA_CLIENTS: '" + entry + "' is not name=/abs/path");
+    }
+    Client client{entry.substr(0, equals), {entry.substr(equals + 1)}};
+    check_name(client.name, "SSHTC_EXTRA_CLIENTS");
+    if (fs::path(client.command.front()).is_relative()) {
+      throw std::invalid_argument("SSHTC_EXTRA_CLIENTS: the adapter of '" + client.name +
+                                  "' must be an absolute path, not '" + client.command.front() + "'");
+    }
+    clients.push_back(client);
+  }
+  return clients;
+}
+
+std::vector<Client> load_clients() {
+  const char* custom = std::getenv("SSHTC_CLIENTS_FILE");
+  fs::path registry = custom && *custom ? fs::path(custom) : fs::path(SSHTC_CLIENTS_FILE);
+  std::ifstream in(registry);
+  if (!in) throw std::runtime_error("cannot read the client registry " + registry.string());
+  std::vector<Client> clients;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    if (line.empty()) continue;
+    auto fields = split(line, '\t');
+    if (fields.size() < 2) {
+      throw std::runtime_error(registry.string() + ":" + std::to_string(number) +
+                               ": expected name<TAB>command");
+    }
+    Client client{fields.front(), {fields.begin() + 1, fields.end()}};
+    check_name(client.name, registry.string() + ":" + std::to_string(number));
+    clients.push_back(client);
+  }
+  const char* extra = std::getenv("SSHTC_EXTRA_CLIENTS");
+  for (auto& client : parse_extra_clients(extra ? extra : "")) clients.push_back(client);
+  return clients;
+}
+
+std::string client_version(const Client& client, const fs::path& run_root) {
+  fs::path cache = run_root / "versions" / client.name;
+  if (fs::exists(cache)) return read_file(cache);
+  fs::create_directories(cache.parent_path());
+
+  auto argv = client.command;
+  argv.push_back("--version");
+  std::string version;
+  try {
+    auto result = run_command(client.name + " adapter --version", argv, cache.string() + ".probe",
+                              std::chrono::seconds(10));
+    version = result.output.substr(0, result.output.find('\n'));
+    if (result.status.code != 0 || version.empty()) {
+      version = "unknown (--version: " + result.status.describe() + ")";
+    }
+  } catch (const SpawnError& error) {
+    version = std::string("unknown (") + error.what() + ")";
+  }
+  // Parallel cases may race to ask; the rename makes the cache whole or absent.
+  fs::path partial = cache.string() + "." + std::to_string(::getpid());
+  std::ofstream(partial) << version;
+  fs::rename(partial, cache);
+  return version;
+}
+
+}  // namespace sshtc

@@ -1,0 +1,25 @@
+// The clients under test: each is an adapter program that follows contract v1 (README).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace sshtc {
+
+struct Client {
+  std::string name;                  // the matrix row: "libssh", "asyncssh+fix"
+  std::vector<std::string> command;  // the adapter and its fixed arguments
+};
+
+// The registered adapters (one line each in the build's clients.list, made by
+// adapters/CMakeLists.txt) followed by SSHTC_EXTRA_CLIENTS='name=/abs/adapter[;name2=...]'.
+std::vector<Client> load_clients();
+
+// Parses SSHTC_EXTRA_CLIENTS; throws with the offending entry named.
+std::vector<Client> parse_extra_clients(const std::string& spec);
+
+// The adapter's own one-line `--version`, asked once per run and kept in the run directory.
+std::string client_version(const Client& client, const std::filesystem::path& run_root);
+
+}  // namespace sshtc

@@ -1,0 +1,127 @@
+#include "session.hpp"
+
+#include <cstdlib>
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+std::string tail(const std::string& text, size_t lines) {
+  size_t at = text.size();
+  while (lines-- > 0 && at > 0) {
+    at = text.rfind('\n', at - 1);
+    if (at == std::string::npos) return text;
+  }
+  return text.substr(at + 1);
+}
+
+ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndpoint& endpoint,
+                         const fs::path& case_dir) {
+  ProcessSpec spec;
+  spec.what = client.name + " adapter";
+  spec.argv = client.command;
+  spec.env = std::move(env);
+  if (endpoint.fd_in >= 0) spec.inherited_fds = {endpoint.fd_in, endpoint.fd_out};
+  spec.stdout_path = case_dir / "adapter.stdout";
+  spec.stderr_path = case_dir / "adapter.stderr";
+  return spec;
+}
+
+void collect_client(SessionResult& result, Process& adapter, Clock::time_point deadline) {
+  result.client = adapter.wait_until(deadline);
+  result.client_stdout = read_file(result.dir / "adapter.stdout");
+  result.client_stderr = read_file(result.dir / "adapter.stderr");
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+std::chrono::milliseconds SessionRequest::session_timeout() {
+  const char* custom = std::getenv("SSHTC_TIMEOUT_SECONDS");
+  double seconds = custom && *custom ? std::atof(custom) : 20.0;
+  return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : 20.0) * 1000));
+}
+
+std::string SessionResult::evidence() const {
+  std::string text;
+  if (!harness_error.empty()) text += "harness: " + harness_error + "\n";
+  text += "client " + client.describe() + "; stderr:\n" + tail(client_stderr, 15);
+  text += "\nsshd log (" + (dir / "sshd.log").string() + "), last lines:\n" +
+          tail(read_file(dir / "sshd.log"), 12);
+  return text;
+}
+
+Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
+                                const std::string& transport, const SessionRequest& request) {
+  Environment env = {
+      {"PATH", "/usr/bin:/bin"},
+      {"HOME", run.home.string()},
+      {"USER", run.user},
+      {"LOGNAME", run.user},
+      {"LANG", "C.UTF-8"},
+      {"SSHTC_TRANSPORT", transport},
+      {"SSHTC_HOST", endpoint.host},
+      {"SSHTC_PORT", std::to_string(endpoint.port)},
+      {"SSHTC_USER", run.user},
+      {"SSHTC_IDENTITY", run.client_key.string()},
+      {"SSHTC_KNOWN_HOSTS", run.known_hosts.string()},
+      {"SSHTC_SCENARIO", request.scenario},
+      {"SSHTC_COMMAND", request.command},
+  };
+  if (endpoint.fd_in >= 0) {
+    env["SSHTC_FD_IN"] = std::to_string(endpoint.fd_in);
+    env["SSHTC_FD_OUT"] = std::to_string(endpoint.fd_out);
+  }
+  if (!endpoint.unix_path.empty()) env["SSHTC_UNIX_PATH"] = endpoint.unix_path;
+  return env;
+}
+
+SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
+                          const SessionRequest& request, const fs::path& case_dir) {
+  SessionResult result;
+  result.dir = case_dir;
+  auto start = Clock::now();
+  auto deadline = start + request.timeout;
+
+  auto connection = transport.open();
+  ClientEndpoint endpoint = connection->client();
+  Process adapter = Process::spawn(adapter_spec(
+      client, adapter_environment(run, endpoint, transport.name(), request), endpoint, case_dir));
+  connection->close_client_side();
+
+  std::optional<Process> sshd;
+  try {
+    sshd = OpenSshServer(run).serve_inetd(connection->accept_server(deadline), case_dir);
+  } catch (const std::exception& error) {
+    result.harness_error = error.what();
+  }
+  connection->close_server_side();
+
+  collect_client(result, adapter, deadline);
+  if (sshd) {
+    // After the client hangs up, sshd -i has a moment to finish its log, then goes.
+    auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
+    result.server = sshd->wait_until(std::max(grace, Clock::now()));
+  }
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+SessionResult run_client(const RunDirectory& run, const Client& client,
+                         const ClientEndpoint& endpoint, const std::string& transport,
+                         const SessionRequest& request, const fs::path& case_dir) {
+  SessionResult result;
+  result.dir = case_dir;
+  auto start = Clock::now();
+  Process adapter = Process::spawn(adapter_spec(
+      client, adapter_environment(run, endpoint, transport, request), endpoint, case_dir));
+  collect_client(result, adapter, start + request.timeout);
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace sshtc

@@ -1,0 +1,53 @@
+// One SSH session of the matrix: a client adapter and a server joined by a transport,
+// each under a deadline, with everything they said kept in the case directory.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "../transports/transport.hpp"
+#include "client.hpp"
+#include "openssh_server.hpp"
+#include "process.hpp"
+#include "run_directory.hpp"
+
+namespace sshtc {
+
+// Exit codes of contract v1.
+constexpr int kSessionFailed = 255;
+constexpr int kCannotDoThis = 89;
+
+struct SessionRequest {
+  std::string scenario;  // SSHTC_SCENARIO
+  std::string command;   // SSHTC_COMMAND
+  std::chrono::milliseconds timeout = session_timeout();
+  static std::chrono::milliseconds session_timeout();  // SSHTC_TIMEOUT_SECONDS, default 20
+};
+
+struct SessionResult {
+  ExitStatus client;
+  std::string client_stdout;
+  std::string client_stderr;
+  ExitStatus server;          // sshd -i exits 255 when the client disconnects: no verdict
+  std::string harness_error;  // the harness itself could not complete the session
+  std::filesystem::path dir;  // adapter.stdout, adapter.stderr, sshd.log, ...
+  double seconds = 0;
+
+  // The logs a failure message should show: adapter stderr and the end of sshd's log.
+  std::string evidence() const;
+};
+
+// The adapter's environment under contract v1, scrubbed of everything else.
+Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
+                                const std::string& transport, const SessionRequest& request);
+
+// Client and `sshd -i` over a fresh connection of `transport`.
+SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
+                          const SessionRequest& request, const std::filesystem::path& case_dir);
+
+// Client only, dialling a server that is already listening (daemon mode).
+SessionResult run_client(const RunDirectory& run, const Client& client,
+                         const ClientEndpoint& endpoint, const std::string& transport,
+                         const SessionRequest& request, const std::filesystem::path& case_dir);
+
+}  // namespace sshtc

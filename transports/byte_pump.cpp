@@ -1,0 +1,70 @@
+#include "byte_pump.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace sshtc {
+namespace {
+
+UniqueFd own(int fd, int same_as) { return UniqueFd(fd == same_as ? -1 : fd); }
+
+bool write_all(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Passes EOF on: a socket is half-closed, a pipe's write end is left to the owner's close.
+void signal_eof(int fd) { ::shutdown(fd, SHUT_WR); }
+
+}  // namespace
+
+BytePump::BytePump(StreamEnds left, StreamEnds right)
+    : left_in_(left.in),
+      left_out_(own(left.out, left.in)),
+      right_in_(right.in),
+      right_out_(own(right.out, right.in)),
+      stop_(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd")) {
+  int left_out = left_out_ ? left_out_.get() : left_in_.get();
+  int right_out = right_out_ ? right_out_.get() : right_in_.get();
+  left_to_right_ = std::thread([this, right_out] { copy(left_in_.get(), right_out); });
+  right_to_left_ = std::thread([this, left_out] { copy(right_in_.get(), left_out); });
+}
+
+BytePump::~BytePump() {
+  uint64_t one = 1;
+  (void)!::write(stop_.get(), &one, sizeof one);
+  left_to_right_.join();
+  right_to_left_.join();
+}
+
+void BytePump::copy(int from, int to) {
+  char buffer[64 * 1024];
+  pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+  for (;;) {
+    if (::poll(watch, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (watch[1].revents) return;
+    ssize_t n = ::read(from, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || !write_all(to, buffer, static_cast<size_t>(n))) break;
+  }
+  signal_eof(to);
+  // A pipe has no half-close: only closing its write end tells the reader EOF. Each
+  // direction's thread touches only its own destination.
+  if (right_out_.get() == to) right_out_.reset();
+  if (left_out_.get() == to) left_out_.reset();
+}
+
+}  // namespace sshtc

@@ -1,0 +1,33 @@
+// Copies bytes both ways between two streams on threads of its own, the way a user-space
+// bridge (a WebRTC data channel, a websocket tunnel) does. Hostile wrappers later shape
+// what crosses here (fragmentation, delay, truncation).
+#pragma once
+
+#include <thread>
+
+#include "../harness/unique_fd.hpp"
+
+namespace sshtc {
+
+struct StreamEnds {
+  int in = -1;   // read from here
+  int out = -1;  // write to here (equal to in for a socket)
+};
+
+class BytePump {
+ public:
+  // Takes ownership of every descriptor in `left` and `right`.
+  BytePump(StreamEnds left, StreamEnds right);
+  ~BytePump();  // stops both directions and joins
+  BytePump(const BytePump&) = delete;
+  BytePump& operator=(const BytePump&) = delete;
+
+ private:
+  void copy(int from, int to);
+
+  UniqueFd left_in_, left_out_, right_in_, right_out_;
+  UniqueFd stop_;  // an eventfd: readable once the pump is being torn down
+  std::thread left_to_right_, right_to_left_;
+};
+
+}  // namespace sshtc
