@@ -28,20 +28,22 @@ class Exec : public MatrixCase {
 };
 
 TEST_P(Exec, EchoRoundTrip) {
-  const std::string command = "echo " + random_token();
+  const std::string token = random_token();
+  const std::string command = "echo " + token;
   auto session = run_scenario("exec", command);
   if (!session) return;
-  ASSERT_EQ(session->client.code, 0) << status_message(*session, command, 0);
-  EXPECT_EQ(session->client_stdout, command.substr(5) + "\n")
-      << where(command) << ": the remote output did not come back intact\n"
-      << session->evidence();
+  if (session->client.code != 0) return ADD_FAILURE() << status_message(*session, command, 0);
+  if (session->client_stdout != token + "\n") {
+    ADD_FAILURE() << where(command) << ": stdout was '" << session->client_stdout
+                  << "', expected '" << token << "\\n'\n" << session->evidence();
+  }
 }
 
 TEST_P(Exec, ExitStatusPropagates) {
   const std::string command = "exit 3";
   auto session = run_scenario("exec", command);
   if (!session) return;
-  EXPECT_EQ(session->client.code, 3) << status_message(*session, command, 3);
+  if (session->client.code != 3) ADD_FAILURE() << status_message(*session, command, 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, Exec, testing::ValuesIn(matrix_cells()), cell_test_name);

@@ -44,6 +44,8 @@ void install_signal_cleanup() {
       sigemptyset(&action.sa_mask);
       ::sigaction(sig, &action, nullptr);
     }
+    // A peer that died must show as a write error in the byte pump, not kill the harness.
+    ::signal(SIGPIPE, SIG_IGN);
   });
 }
 
@@ -140,6 +142,7 @@ Process Process::spawn(const ProcessSpec& spec) {
     // Runs in the child between fork and exec: async-signal-safe calls only.
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    ::signal(SIGPIPE, SIG_DFL);  // an ignored signal would survive exec
     int in_copy = ::fcntl(in, F_DUPFD, 3);
     int out_copy = ::fcntl(out.fd, F_DUPFD, 3);
     ::dup2(in_copy, 0);

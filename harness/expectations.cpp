@@ -1,0 +1,117 @@
+#include "expectations.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+std::string trim(const std::string& text) {
+  auto begin = text.find_first_not_of(" \t");
+  if (begin == std::string::npos) return "";
+  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
+}
+
+std::vector<std::string> split(const std::string& text, const std::string& separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  for (size_t at; (at = text.find(separator, start)) != std::string::npos; start = at + separator.size()) {
+    parts.push_back(trim(text.substr(start, at - start)));
+  }
+  parts.push_back(trim(text.substr(start)));
+  return parts;
+}
+
+// The numeric components of the first token that starts with a digit: "libssh 0.10.6" → 0,10,6.
+std::vector<long> version_numbers(const std::string& text) {
+  std::istringstream words(text);
+  std::string word;
+  while (words >> word && !std::isdigit(static_cast<unsigned char>(word[0]))) {
+  }
+  std::vector<long> numbers;
+  size_t at = 0;
+  while (at < word.size() && std::isdigit(static_cast<unsigned char>(word[at]))) {
+    size_t end = at;
+    while (end < word.size() && std::isdigit(static_cast<unsigned char>(word[end]))) ++end;
+    numbers.push_back(std::stol(word.substr(at, end - at)));
+    if (end >= word.size() || word[end] != '.') break;
+    at = end + 1;
+  }
+  return numbers;
+}
+
+int compare_versions(std::vector<long> a, std::vector<long> b) {
+  size_t size = std::max(a.size(), b.size());
+  a.resize(size);
+  b.resize(size);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+}  // namespace
+
+bool version_in_range(const std::string& version, const std::string& range) {
+  if (range == "*") return true;
+  auto have = version_numbers(version);
+  if (have.empty()) return false;  // an unknown version matches no range but "*"
+  std::istringstream conditions(range);
+  for (std::string condition; conditions >> condition;) {
+    std::string op = condition.substr(0, condition.find_first_of("0123456789"));
+    int order = compare_versions(have, version_numbers(condition.substr(op.size())));
+    bool ok = op == ">=" ? order >= 0 : op == ">" ? order > 0 : op == "<=" ? order <= 0
+            : op == "<"  ? order < 0  : op == "=" || op.empty() ? order == 0 : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool Expectation::covers(const std::string& client_name, const std::string& client_version,
+                         const std::string& column) const {
+  return client == client_name && version_in_range(client_version, versions) &&
+         std::find(transports.begin(), transports.end(), column) != transports.end();
+}
+
+std::vector<Expectation> load_expectations(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw std::runtime_error("cannot read the expectations file " + file.string());
+  std::vector<Expectation> expectations;
+  int number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++number;
+    std::string where = file.string() + ":" + std::to_string(number);
+    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    auto fields = split(line, " | ");
+    if (fields.size() != 7) {
+      throw std::runtime_error(where + ": expected 7 fields separated by ' | ', found " +
+                               std::to_string(fields.size()));
+    }
+    Expectation e{fields[0], fields[1], split(fields[2], ","), fields[3], fields[4],
+                  fields[5], fields[6], where};
+    if (e.side != "client" && e.side != "server") {
+      throw std::runtime_error(where + ": side must be client or server, not '" + e.side + "'");
+    }
+    for (const auto& field : fields) {
+      if (field.empty()) throw std::runtime_error(where + ": an empty field");
+    }
+    if (e.versions != "*" && version_numbers(e.versions.substr(e.versions.find_first_of("0123456789"))).empty()) {
+      throw std::runtime_error(where + ": cannot read the version range '" + e.versions + "'");
+    }
+    expectations.push_back(e);
+  }
+  return expectations;
+}
+
+const std::vector<Expectation>& default_expectations() {
+  static const std::vector<Expectation> expectations = [] {
+    const char* custom = std::getenv("SSHTC_EXPECTATIONS");
+    return load_expectations(custom && *custom ? fs::path(custom)
+                                               : fs::path(SSHTC_FIXTURES_DIR) / "expectations.txt");
+  }();
+  return expectations;
+}
+
+}  // namespace sshtc
