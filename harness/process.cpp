@@ -44,6 +44,8 @@ void install_signal_cleanup() {
       sigemptyset(&action.sa_mask);
       ::sigaction(sig, &action, nullptr);
     }
+    // Orphans of our children come to us instead of init, so that we can reap them.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     // A peer that died must show as a write error in the byte pump, not kill the harness.
     ::signal(SIGPIPE, SIG_IGN);
   });
@@ -100,15 +102,20 @@ struct Process::State {
 
   void reap(bool kill_leader) {
     pid_t pid = child.id();
+    reaped = true;
+    if (pid <= 0) return;
     // The leader is at worst a zombie here, so its group id cannot have been reused.
     ::kill(-pid, SIGKILL);
     if (kill_leader) ::kill(pid, SIGKILL);
     int raw = 0;
     while (::waitpid(pid, &raw, 0) < 0 && errno == EINTR) {
     }
+    // Members orphaned by the leader's death were reparented to us (we are a subreaper):
+    // reap them too, or they linger as zombies where init does not reap.
+    while (::waitpid(-pid, nullptr, 0) > 0 || errno == EINTR) {
+    }
     child.detach();
     untrack(pid);
-    reaped = true;
     if (WIFSIGNALED(raw)) {
       status.signal = WTERMSIG(raw);
     } else {
@@ -157,9 +164,16 @@ Process Process::spawn(const ProcessSpec& spec) {
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   auto state = std::make_unique<State>();
   state->what = spec.what;
+  pid_t failed = -1;
+  auto remember_failed = [&](auto& exec, const std::error_code&) { failed = exec.pid; };
   state->child = bp::child(bp::exe = spec.argv.front(), bp::args = args, env,
-                           bp::extend::on_exec_setup = setup, ec);
+                           bp::extend::on_exec_setup = setup,
+                           bp::extend::on_error = remember_failed, ec);
   if (ec) {
+    // bp leaves the child that failed to exec unreaped. No group kill here: the child object
+    // holds pid -1, and kill(-1) would signal every process we may signal.
+    if (failed > 0) ::waitpid(failed, nullptr, 0);
+    state->reaped = true;
     throw SpawnError(spec.what + ": cannot start " + spec.argv.front() + ": " + ec.message());
   }
   pid_t pid = state->child.id();

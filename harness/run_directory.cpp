@@ -78,7 +78,11 @@ RunDirectory RunDirectory::layout(const fs::path& root) {
   return run;
 }
 
-RunDirectory RunDirectory::create(const fs::path& root) {
+fs::path RunDirectory::default_sshd_template() {
+  return fs::path(SSHTC_FIXTURES_DIR) / "sshd_config.in";
+}
+
+RunDirectory RunDirectory::create(const fs::path& root, const fs::path& template_path) {
   remove(root);
   RunDirectory run = layout(root);
   fs::create_directories(run.root);
@@ -95,7 +99,6 @@ RunDirectory RunDirectory::create(const fs::path& root) {
   write_text(run.known_hosts, "sshtc-server,127.0.0.1,::1,[127.0.0.1]:*,[::1]:* " +
                                   first_line(run.root / "host_ed25519.pub") + "\n");
 
-  fs::path template_path = fs::path(SSHTC_FIXTURES_DIR) / "sshd_config.in";
   std::ifstream in(template_path);
   if (!in) throw std::runtime_error("cannot read the sshd_config template " + template_path.string());
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -16,7 +16,9 @@ struct RunDirectory {
   std::string user;                    // who the clients log in as: the user running the suite
 
   // The once-per-run work: keys, configs, `sshd -t`. Replaces whatever `root` held.
-  static RunDirectory create(const std::filesystem::path& root);
+  static RunDirectory create(const std::filesystem::path& root,
+                             const std::filesystem::path& sshd_template = default_sshd_template());
+  static std::filesystem::path default_sshd_template();
   // A run directory made earlier by create(), e.g. by ctest's set-up fixture.
   static RunDirectory open(const std::filesystem::path& root);
   // Removes the directory and the private keys in it.

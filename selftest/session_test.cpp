@@ -1,0 +1,109 @@
+// The harness against real sshd and misbehaving adapters: each failure is named, none hangs.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "../harness/session.hpp"
+#include "../transports/transport.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+const std::string kAdapters = SSHTC_SELFTEST_DIR "/adapters/";
+
+fs::path scratch_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / ("sshtc-selftest-" + std::to_string(::getpid())) / name;
+  fs::create_directories(dir);
+  return dir;
+}
+
+class Session : public testing::Test {
+ protected:
+  static void SetUpTestSuite() { run_ = new RunDirectory(RunDirectory::create(scratch_dir("run"))); }
+  static void TearDownTestSuite() {
+    RunDirectory::remove(run_->root.parent_path());
+    delete run_;
+  }
+  SessionResult run(const Client& client, const std::string& transport, double timeout_s = 10) {
+    SessionRequest request{"exec", "echo hi"};
+    request.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
+    return run_session(*run_, client, *find_transport(transport), request,
+                       run_->case_dir(testing::UnitTest::GetInstance()->current_test_info()->name()));
+  }
+  static RunDirectory* run_;
+};
+RunDirectory* Session::run_ = nullptr;
+
+TEST_F(Session, RealSshdAndLibsshEchoOverSocketpair) {
+  auto result = run({"libssh", {SSHTC_LIBSSH_ADAPTER}}, "socketpair");
+  EXPECT_EQ(result.client.code, 0) << result.evidence();
+  EXPECT_EQ(result.client_stdout, "hi\n");
+}
+
+TEST_F(Session, AdapterThatCannotDoTheTransportExits89) {
+  auto result = run({"cannot", {kAdapters + "cannot.sh"}}, "pipe");
+  EXPECT_EQ(result.client.code, kCannotDoThis);
+  EXPECT_NE(result.client_stderr.find("does no transport"), std::string::npos);
+}
+
+TEST_F(Session, HungAdapterFailsItsCaseInSecondsNotTheRun) {
+  auto start = Clock::now();
+  auto result = run({"hangs", {kAdapters + "hangs.sh"}}, "tcp4", 0.5);
+  EXPECT_TRUE(result.client.timed_out);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
+}
+
+TEST_F(Session, AdapterThatNeverDialsIsNamedByTheHarness) {
+  auto result = run({"cannot", {kAdapters + "cannot.sh"}}, "tcp4", 0.5);
+  EXPECT_NE(result.harness_error.find("the client never connected to 127.0.0.1"), std::string::npos)
+      << result.harness_error;
+}
+
+TEST_F(Session, MissingAdapterIsAClearError) {
+  try {
+    run({"ghost", {"/nonexistent/adapter"}}, "socketpair");
+    FAIL() << "a missing adapter ran";
+  } catch (const SpawnError& error) {
+    EXPECT_NE(std::string(error.what()).find("ghost adapter: cannot start /nonexistent/adapter"),
+              std::string::npos) << error.what();
+  }
+}
+
+TEST_F(Session, CrashingSshdFailsTheSessionWithEvidence) {
+  ::setenv("SSHTC_SSHD", (kAdapters + "crashes.sh").c_str(), 1);
+  auto result = run({"libssh", {SSHTC_LIBSSH_ADAPTER}}, "socketpair");
+  ::unsetenv("SSHTC_SSHD");
+  EXPECT_EQ(result.client.code, kSessionFailed) << result.evidence();
+  EXPECT_EQ(result.server.describe(), "killed by SIGSEGV");
+}
+
+TEST(RunDirectorySetup, BrokenSshdConfigIsRejectedBeforeAnyCase) {
+  fs::path dir = scratch_dir("broken");
+  fs::path broken = dir / "sshd_config.in";
+  std::ofstream(broken) << "HostKey @RUN_DIR@/host_ed25519\nNoSuchOption yes\n";
+  try {
+    RunDirectory::create(dir / "run", broken);
+    FAIL() << "sshd -t accepted a broken config";
+  } catch (const std::runtime_error& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find("sshd -t rejected"), std::string::npos) << message;
+    EXPECT_NE(message.find(broken.string()), std::string::npos) << message;
+    EXPECT_NE(message.find("NoSuchOption"), std::string::npos) << message;
+  }
+  RunDirectory::remove(dir.parent_path());
+}
+
+TEST(RunDirectorySetup, KeysAndConfigArePrivate) {
+  fs::path dir = scratch_dir("private");
+  RunDirectory run = RunDirectory::create(dir / "run");
+  EXPECT_EQ(fs::status(run.root).permissions() & fs::perms::all, fs::perms::owner_all);
+  EXPECT_EQ(fs::status(run.client_key).permissions() & (fs::perms::group_all | fs::perms::others_all),
+            fs::perms::none);
+  RunDirectory::remove(dir.parent_path());
+}
+
+}  // namespace
+}  // namespace sshtc
