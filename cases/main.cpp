@@ -1,5 +1,6 @@
 // The matrix binary. Besides gtest's own flags it serves ctest:
-//   --sshtc-list-cases            one line per case: ctest name, gtest filter, labels
+//   --sshtc-list-cases            one line per case: ctest name, gtest filter, labels (the
+//                                 matrix cases, then the regression tests)
 //   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, versions)
 //   --sshtc-cleanup-run DIR       removes the run directory and its private keys
 #include <gtest/gtest.h>
@@ -18,7 +19,11 @@ int list_cases() {
     const auto* suite = unit->GetTestSuite(s);
     for (int t = 0; t < suite->total_test_count(); ++t) {
       const auto* test = suite->GetTestInfo(t);
-      if (!test->value_param()) continue;
+      if (!test->value_param()) {
+        std::cout << "regression/" << test->name() << "\t" << suite->name() << "." << test->name()
+                  << "\tregression\n";
+        continue;
+      }
       // value_param is "client/transport/server" (PrintTo); the suite is "Matrix/Exec".
       std::string param = test->value_param();
       std::string client = param.substr(0, param.find('/'));

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
+#include "../harness/audit_findings.hpp"
+#include "../harness/expectations.hpp"
 #include "../transports/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -102,8 +105,18 @@ void MatrixCase::TearDown() {
   record.scenario = scenario_;
   record.test = info->name();
   record.test = record.test.substr(0, record.test.find('/'));
-  record.verdict = IsSkipped() ? "SKIP" : HasFailure() ? "FAIL" : "PASS";
-  record.reason = record.verdict == "PASS" ? "" : ReasonCollector::current();
+  if (IsSkipped()) {
+    record.verdict = "SKIP";
+  } else if (expected_verdict_ == "XPASS") {
+    record.verdict = "XPASS";
+  } else if (HasFailure()) {
+    record.verdict = "FAIL";
+  } else {
+    record.verdict = expected_verdict_.empty() ? "PASS" : expected_verdict_;
+  }
+  record.reason = record.verdict == "XFAIL" ? expected_reason_
+                  : record.verdict == "PASS" ? ""
+                                             : ReasonCollector::current();
   record.seconds = seconds_;
   write_record(RunContext::get().results, record);
 }
@@ -145,7 +158,62 @@ std::optional<SessionResult> MatrixCase::run_scenario(const std::string& scenari
     [&] { GTEST_SKIP() << cell.client.name << " cannot do " << cell.column() << ": " << reason; }();
     return std::nullopt;
   }
+  if (settled_by_expectations(session, command)) return std::nullopt;
   return session;
+}
+
+bool MatrixCase::settled_by_expectations(const SessionResult& session, const std::string& command) {
+  const Cell& cell = GetParam();
+  std::string version = client_version(cell.client, RunContext::get().run.root);
+  // Client expectations settle the cell; server ones (their "client" field names the server)
+  // only cover the server's known findings, which are about sshd and not about this client.
+  std::vector<const Expectation*> expected, server_expected;
+  for (const auto& expectation : default_expectations()) {
+    if (expectation.side == "client" && expectation.covers(cell.client.name, version, cell.column())) {
+      expected.push_back(&expectation);
+    }
+    if (expectation.side == "server" && expectation.covers(cell.server, "", cell.transport)) {
+      server_expected.push_back(&expectation);
+    }
+  }
+  std::vector<Observation> findings;
+  try {
+    findings = audit_findings(session.dir);
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << where(command) << ": the audit records cannot be read: " << error.what();
+  }
+  // Strict: any finding no expectation covers fails the cell, whatever the session did.
+  for (const auto& finding : findings) {
+    const auto& candidates = finding.side == "server" ? server_expected : expected;
+    bool covered = std::any_of(candidates.begin(), candidates.end(),
+                               [&](const Expectation* e) { return e->rule == finding.rule; });
+    if (!covered) {
+      ADD_FAILURE() << where(command) << ": " << finding.side << " finding: " << finding.description
+                    << "\n" << session.evidence();
+    }
+  }
+  if (expected.empty()) return false;
+
+  for (const Expectation* e : expected) {
+    auto seen = std::find_if(findings.begin(), findings.end(), [&](const Observation& finding) {
+      return finding.side == e->side && finding.rule == e->rule;
+    });
+    bool observed = e->rule == kSessionFails ? session.client.code == kSessionFailed
+                                             : seen != findings.end();
+    if (!observed) {
+      expected_verdict_ = "XPASS";
+      ADD_FAILURE() << where(command) << ": XPASS: expected " << e->side << " " << e->rule << " ("
+                    << e->reference << ", " << e->source << ") but the cell is clean: the "
+                    << "expectation is stale, or the suite stopped catching it\n" << session.evidence();
+    } else if (expected_reason_.empty()) {
+      expected_reason_ = e->rule + " [" + e->reference + "]: " +
+                         (seen != findings.end() ? seen->description
+                                                 : "client " + session.client.describe() + ": " +
+                                                       session.client_stderr.substr(0, session.client_stderr.find('\n')));
+    }
+  }
+  if (expected_verdict_.empty()) expected_verdict_ = "XFAIL";
+  return true;
 }
 
 }  // namespace sshtc

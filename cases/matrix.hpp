@@ -50,8 +50,14 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   std::string where(const std::string& command) const;
 
  private:
+  // Judges the audit's findings against the expectations. True when that settles the case:
+  // XFAIL (the known finding was seen) or XPASS (it was not: the expectation is stale).
+  bool settled_by_expectations(const SessionResult& session, const std::string& command);
+
   std::string scenario_;
   double seconds_ = 0;  // time spent in sessions, the measure of this case's cost
+  std::string expected_verdict_;  // XFAIL or XPASS once expectations settled the case
+  std::string expected_reason_;
 };
 
 }  // namespace sshtc

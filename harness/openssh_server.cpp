@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 
 #include <stdexcept>
+
+#include "audit_findings.hpp"
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -54,6 +56,7 @@ Process OpenSshServer::serve_inetd(const ServerEndpoint& endpoint, const fs::pat
   spec.argv = command(case_dir / "sshd.log");
   spec.argv.push_back("-i");
   spec.env = environment();
+  add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
   spec.stdin_fd = endpoint.fd_in;
   spec.stdout_fd = endpoint.fd_out;
   spec.stderr_path = case_dir / "sshd.stderr";

@@ -1,6 +1,10 @@
 #include "session.hpp"
 
 #include <cstdlib>
+#include <sstream>
+#include <vector>
+
+#include "audit_findings.hpp"
 
 namespace fs = std::filesystem;
 
@@ -8,12 +12,12 @@ namespace sshtc {
 namespace {
 
 std::string tail(const std::string& text, size_t lines) {
-  size_t at = text.size();
-  while (lines-- > 0 && at > 0) {
-    at = text.rfind('\n', at - 1);
-    if (at == std::string::npos) return text;
-  }
-  return text.substr(at + 1);
+  std::vector<std::string> all;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  std::string out;
+  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += all[i] + "\n";
+  return out;
 }
 
 ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndpoint& endpoint,
@@ -23,6 +27,7 @@ ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndp
   spec.argv = client.command;
   spec.env = std::move(env);
   if (endpoint.fd_in >= 0) spec.inherited_fds = {endpoint.fd_in, endpoint.fd_out};
+  add_audit_environment(spec.env, audit_dir(case_dir, "client"), spec.inherited_fds);
   spec.stdout_path = case_dir / "adapter.stdout";
   spec.stderr_path = case_dir / "adapter.stderr";
   return spec;

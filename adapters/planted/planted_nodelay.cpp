@@ -47,7 +47,7 @@ void set_option(int fd, int level, int option, const char* name) {
 int main(int argc, char** argv) {
   if (argc < 2) session_failed("usage: sshtc-planted-nodelay ADAPTER [ARGS...]");
   if (argc > 2 && std::strcmp(argv[2], "--version") == 0) {
-    std::printf("planted-nodelay 1 (the TCP_NODELAY bug of asyncssh 2.17, over libssh)\n");
+    std::printf("planted-nodelay 1\n");
     return 0;
   }
   Contract c = Contract::from_environment();

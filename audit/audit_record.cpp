@@ -1,0 +1,93 @@
+#include "audit_record.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <fstream>
+#include <stdexcept>
+
+#include "flat_json_object.hpp"
+
+namespace sshtc {
+namespace {
+
+template <typename Value>
+const Value& member(const FlatJsonObject& object, const char* key, const char* type_name) {
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    throw std::invalid_argument(std::string("missing \"") + key + "\"");
+  }
+  const Value* value = std::get_if<Value>(&found->second);
+  if (value == nullptr) {
+    throw std::invalid_argument(std::string("\"") + key + "\" is not " + type_name);
+  }
+  return *value;
+}
+
+const std::string& text(const FlatJsonObject& object, const char* key) {
+  return member<std::string>(object, key, "a string");
+}
+
+long long integer(const FlatJsonObject& object, const char* key) {
+  return member<long long>(object, key, "an integer");
+}
+
+bool boolean(const FlatJsonObject& object, const char* key) {
+  return member<bool>(object, key, "true or false");
+}
+
+AuditRecord parse_record(const std::string& line) {
+  const FlatJsonObject object = parse_flat_json_object(line);
+  AuditRecord record;
+  record.pid = integer(object, "pid");
+  const long long fd = integer(object, "fd");
+  if (fd < INT_MIN || fd > INT_MAX) throw std::invalid_argument("\"fd\" is out of range");
+  record.fd = static_cast<int>(fd);
+  record.kind = text(object, "kind");
+  record.family = text(object, "family");
+  record.type = text(object, "type");
+  record.protocol = text(object, "protocol");
+  record.transport = boolean(object, "transport");
+  record.call = text(object, "call");
+  record.level = text(object, "level");
+  record.option = text(object, "option");
+  record.ret = integer(object, "ret");
+  record.error = text(object, "errno");
+  record.caller = text(object, "caller");
+  record.emulated = boolean(object, "emulated");
+  return record;
+}
+
+bool is_audit_file(const std::filesystem::directory_entry& entry) {
+  const std::string name = entry.path().filename().string();
+  return entry.is_regular_file() && name.rfind("audit.", 0) == 0 &&
+         entry.path().extension() == ".jsonl";
+}
+
+void read_audit_file(const std::filesystem::path& file, std::vector<AuditRecord>& records) {
+  std::ifstream input(file);
+  if (!input) throw std::runtime_error(file.string() + ": cannot open");
+  std::string line;
+  for (int number = 1; std::getline(input, line); ++number) {
+    try {
+      records.push_back(parse_record(line));
+    } catch (const std::invalid_argument& error) {
+      throw std::runtime_error(file.string() + ":" + std::to_string(number) +
+                               ": malformed audit record: " + error.what());
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<AuditRecord> read_audit_dir(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+    if (is_audit_file(entry)) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<AuditRecord> records;
+  for (const auto& file : files) read_audit_file(file, records);
+  return records;
+}
+
+}  // namespace sshtc

@@ -1,0 +1,76 @@
+#include "audit_rules.hpp"
+
+namespace sshtc {
+namespace {
+
+bool is_option_call(const AuditRecord& record) {
+  return record.call == "setsockopt" || record.call == "getsockopt";
+}
+
+bool is_socket(const AuditRecord& record) { return record.kind == "socket"; }
+
+bool is_inet(const AuditRecord& record) {
+  return is_socket(record) && (record.family == "AF_INET" || record.family == "AF_INET6");
+}
+
+bool is_tcp(const AuditRecord& record) {
+  return is_inet(record) && record.type == "SOCK_STREAM" && record.protocol == "IPPROTO_TCP";
+}
+
+bool tcp_option_on_non_tcp(const AuditRecord& record) {
+  return is_option_call(record) && record.level == "IPPROTO_TCP" && !is_tcp(record);
+}
+
+// Linux accepts some IP_ options on AF_INET6 sockets, other systems do not (sshuttle#660), so
+// each level is held to its own family.
+bool ip_option_on_non_inet(const AuditRecord& record) {
+  if (!is_option_call(record)) return false;
+  if (record.level == "IPPROTO_IP") return !(is_socket(record) && record.family == "AF_INET");
+  if (record.level == "IPPROTO_IPV6") return !(is_socket(record) && record.family == "AF_INET6");
+  return false;
+}
+
+bool socket_call_on_non_socket(const AuditRecord& record) { return !is_socket(record); }
+
+struct Rule {
+  const char* id;
+  bool (*breaks)(const AuditRecord&);
+};
+
+constexpr Rule rules[] = {
+    {kTcpOptionOnNonTcp, tcp_option_on_non_tcp},
+    {kIpOptionOnNonInet, ip_option_on_non_inet},
+    {kSocketCallOnNonSocket, socket_call_on_non_socket},
+};
+
+// "AF_UNIX/SOCK_STREAM", "AF_INET/SOCK_DGRAM/IPPROTO_UDP", or the kind of a non-socket.
+std::string descriptor_kind(const AuditRecord& record) {
+  if (!is_socket(record)) return record.kind;
+  std::string kind = record.family + "/" + record.type;
+  if (!record.protocol.empty() && record.protocol != "0") kind += "/" + record.protocol;
+  return kind;
+}
+
+}  // namespace
+
+std::string Finding::describe() const {
+  std::string line = call.call + "(fd " + std::to_string(call.fd) + " [" + descriptor_kind(call) +
+                     ", " + (call.transport ? "transport" : "not transport") + "]";
+  if (!call.level.empty()) line += ", " + call.level + ", " + call.option;
+  line += ") = " + std::to_string(call.ret);
+  if (!call.error.empty()) line += " " + call.error;
+  if (call.emulated) line += " (emulated)";
+  return line + " from " + call.caller + " [" + rule + "]";
+}
+
+std::vector<Finding> judge(const std::vector<AuditRecord>& records) {
+  std::vector<Finding> findings;
+  for (const AuditRecord& record : records) {
+    for (const Rule& rule : rules) {
+      if (rule.breaks(record)) findings.push_back({rule.id, record});
+    }
+  }
+  return findings;
+}
+
+}  // namespace sshtc

@@ -1,0 +1,30 @@
+// The transport assumptions the audit detects, judged from the recorded calls.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "audit_record.hpp"
+
+namespace sshtc {
+
+// Stable rule ids, used by expectation fixtures and reports.
+inline constexpr const char* kTcpOptionOnNonTcp = "tcp-option-on-non-tcp";
+inline constexpr const char* kIpOptionOnNonInet = "ip-option-on-non-inet";
+inline constexpr const char* kSocketCallOnNonSocket = "socket-call-on-non-socket";
+
+struct Finding {
+  std::string rule;
+  AuditRecord call;
+
+  // One line, e.g. "setsockopt(fd 3 [AF_UNIX/SOCK_STREAM, transport], IPPROTO_TCP,
+  // TCP_NODELAY) = -1 EOPNOTSUPP from libpython3.11.so.1.0 [tcp-option-on-non-tcp]".
+  std::string describe() const;
+};
+
+// Every rule against every record, transport descriptor or not: a record can break several
+// rules (TCP_NODELAY on a pipe is both a TCP option on non-TCP and a socket call on a
+// non-socket). Findings come in record order, then rule order.
+std::vector<Finding> judge(const std::vector<AuditRecord>& records);
+
+}  // namespace sshtc

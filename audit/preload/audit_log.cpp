@@ -1,0 +1,99 @@
+#include "audit_log.hpp"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "json_line.hpp"
+#include "symbolic_names.hpp"
+
+namespace sshtc::preload {
+namespace {
+
+// The basename of the object that holds `address`: "libssh.so.4", "libpython3.11.so.1.0", or
+// the executable, for which dladdr reports the path it was started with.
+const char* calling_object(const void* address) {
+  Dl_info info;
+  if (dladdr(address, &info) == 0 || info.dli_fname == nullptr || *info.dli_fname == '\0') {
+    return "?";
+  }
+  const char* slash = std::strrchr(info.dli_fname, '/');
+  return slash != nullptr ? slash + 1 : info.dli_fname;
+}
+
+bool format(JsonLine& line, const AuditConfig& config, const AuditedCall& call, pid_t pid) {
+  const Descriptor& descriptor = call.descriptor;
+  const bool socket = descriptor.is_socket();
+  line.number_field("pid", pid);
+  line.number_field("fd", call.fd);
+  line.string_field("kind", descriptor.kind);
+  line.name_field("family", socket ? family_name(descriptor.family) : "", descriptor.family);
+  line.name_field("type", socket ? socket_type_name(descriptor.type) : "", descriptor.type);
+  line.name_field("protocol", socket ? protocol_name(descriptor.protocol) : "",
+                  descriptor.protocol);
+  line.bool_field("transport", config.is_transport(call.fd));
+  line.string_field("call", call.call);
+  line.name_field("level", call.has_option ? level_name(call.level) : "", call.level);
+  line.name_field("option", call.has_option ? option_name(call.level, call.option) : "",
+                  call.option);
+  line.number_field("ret", call.result);
+  line.name_field("errno", call.result < 0 ? errno_name(call.error) : "", call.error);
+  line.string_field("caller", calling_object(call.return_address));
+  line.bool_field("emulated", call.emulated);
+  return line.finish();
+}
+
+// "<directory>/audit.<pid>.jsonl", or false when it does not fit.
+bool log_path(char (&path)[PATH_MAX], const char* directory, pid_t pid) {
+  char pid_text[24];
+  format_decimal(pid, pid_text);
+  const char* parts[] = {directory, "/audit.", pid_text, ".jsonl"};
+  size_t size = 0;
+  for (const char* part : parts) {
+    const size_t length = std::strlen(part);
+    if (size + length >= sizeof path) return false;
+    std::memcpy(path + size, part, length);
+    size += length;
+  }
+  path[size] = '\0';
+  return true;
+}
+
+std::atomic<bool> warned_unwritable{false};
+
+// Said once per process: a silent gap would read as "no findings".
+void warn_unwritable(const char* path) {
+  if (warned_unwritable.exchange(true)) return;
+  const char* parts[] = {"sshtc_audit: cannot append to ", path, "; calls go unrecorded\n"};
+  for (const char* part : parts) {
+    if (write(STDERR_FILENO, part, std::strlen(part)) < 0) return;
+  }
+}
+
+}  // namespace
+
+void write_audit_record(const AuditConfig& config, const AuditedCall& call) {
+  const pid_t pid = getpid();
+  JsonLine line;
+  char path[PATH_MAX];
+  if (!format(line, config, call, pid) || !log_path(path, config.directory, pid)) return;
+  // Opened per record rather than kept: the audited program may closefrom() or dup2() over any
+  // descriptor (sshd does), which would send a kept one into the program's own files, and a
+  // fresh open after fork lands in the child's own file. Records are rare: option calls and
+  // failures only.
+  const int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    warn_unwritable(path);
+    return;
+  }
+  // One write(2) of a whole line with O_APPEND: threads and processes never interleave.
+  if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+    warn_unwritable(path);
+  }
+  close(fd);
+}
+
+}  // namespace sshtc::preload

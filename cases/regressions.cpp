@@ -1,0 +1,108 @@
+// The bug that started the suite, reproduced with the real library, and the planted control
+// that proves the suite can fail. Each asserts the whole story, not just a verdict.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "../harness/audit_findings.hpp"
+#include "matrix.hpp"
+#include "../transports/transport.hpp"
+
+namespace sshtc {
+namespace {
+
+const Client& client_named(const std::string& name) {
+  static const std::vector<Client> clients = load_clients();
+  for (const auto& client : clients) {
+    if (client.name == name) return client;
+  }
+  throw std::invalid_argument("no client named " + name + " is registered");
+}
+
+struct AuditedRun {
+  SessionResult session;
+  std::vector<Observation> findings;
+  std::string all_findings() const {
+    std::string text;
+    for (const auto& finding : findings) text += finding.side + ": " + finding.description + "\n";
+    return text;
+  }
+  bool has(const std::string& rule, const std::string& text) const {
+    for (const auto& finding : findings) {
+      if (finding.side == "client" && finding.rule == rule &&
+          finding.description.find(text) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+AuditedRun run(const std::string& client, const std::string& transport, const std::string& label) {
+  const RunContext& context = RunContext::get();
+  SessionRequest request{"exec", "echo 688"};
+  AuditedRun result;
+  result.session = run_session(context.run, client_named(client), *find_transport(transport),
+                               request, context.run.case_dir("Regression." + label));
+  result.findings = audit_findings(result.session.dir);
+  return result;
+}
+
+// Sets SSHTC_ERRNO_PROFILE for the sessions started while it lives.
+struct ErrnoProfile {
+  explicit ErrnoProfile(const char* name) { ::setenv("SSHTC_ERRNO_PROFILE", name, 1); }
+  ~ErrnoProfile() { ::unsetenv("SSHTC_ERRNO_PROFILE"); }
+};
+
+TEST(Regression, ReproducesAsyncsshIssue688) {
+  AuditedRun unpatched = run("asyncssh", "socketpair", "asyncssh-688-linux");
+  if (unpatched.session.client.code == kCannotDoThis) GTEST_SKIP() << unpatched.session.client_stderr;
+
+  // Linux: the handshake dies, and the audit names the call that killed it.
+  EXPECT_EQ(unpatched.session.client.code, kSessionFailed) << unpatched.session.evidence();
+  EXPECT_TRUE(unpatched.has("tcp-option-on-non-tcp", "IPPROTO_TCP, TCP_NODELAY) = -1 EOPNOTSUPP"))
+      << unpatched.all_findings();
+  EXPECT_TRUE(unpatched.has("tcp-option-on-non-tcp", "AF_UNIX")) << unpatched.all_findings();
+  EXPECT_TRUE(unpatched.has("tcp-option-on-non-tcp", "python")) << unpatched.all_findings();
+
+  // The report's own words, from an OpenBSD-like errno: "Protocol not available".
+  {
+    ErrnoProfile openbsd("openbsd");
+    AuditedRun reported = run("asyncssh", "socketpair", "asyncssh-688-openbsd");
+    EXPECT_EQ(reported.session.client.code, kSessionFailed) << reported.session.evidence();
+    EXPECT_TRUE(reported.has("tcp-option-on-non-tcp", "TCP_NODELAY) = -1 ENOPROTOOPT"))
+        << reported.all_findings();
+    EXPECT_NE(reported.session.client_stderr.find("Protocol not available"), std::string::npos)
+        << reported.session.client_stderr;
+  }
+
+  // Upstream's fix (dcd1c61), applied in-process: the same cell passes, no finding left.
+  AuditedRun fixed = run("asyncssh+fix", "socketpair", "asyncssh-688-fixed");
+  EXPECT_EQ(fixed.session.client.code, 0) << fixed.session.evidence();
+  EXPECT_EQ(fixed.session.client_stdout, "688\n");
+  EXPECT_TRUE(fixed.findings.empty()) << fixed.all_findings();
+}
+
+TEST(Regression, PlantedControlIsCaughtOnEveryNonTcpTransport) {
+  for (const auto& transport : all_transports()) {
+    if (transport->unavailable()) continue;
+    AuditedRun planted = run("planted-nodelay", transport->name(), "planted-" + transport->name());
+    const std::string& name = transport->name();
+    if (name == "tcp4" || name == "tcp6") {
+      EXPECT_EQ(planted.session.client.code, 0) << name << "\n" << planted.session.evidence();
+      EXPECT_TRUE(planted.findings.empty()) << name << "\n" << planted.all_findings();
+    } else if (name == "pipe") {
+      EXPECT_TRUE(planted.has("socket-call-on-non-socket", "SO_KEEPALIVE) = -1 ENOTSOCK"))
+          << name << "\n" << planted.all_findings();
+    } else {
+      EXPECT_EQ(planted.session.client.code, kSessionFailed) << name;
+      EXPECT_TRUE(planted.has("tcp-option-on-non-tcp", "IPPROTO_TCP, TCP_NODELAY) = -1 EOPNOTSUPP"))
+          << name << "\n" << planted.all_findings();
+      EXPECT_NE(planted.session.client_stderr.find("TCP_NODELAY): Operation not supported"),
+                std::string::npos) << planted.session.client_stderr;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sshtc

@@ -1,0 +1,29 @@
+// What the audit saw in one session, judged: the findings of the client's and the server's
+// socket calls (audit/ has the preload library and the rules).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+
+namespace sshtc {
+
+struct Observation {
+  std::string side;         // client or server
+  std::string rule;         // the rule id: tcp-option-on-non-tcp, ...
+  std::string description;  // the call, level, option, result, errno, descriptor, library
+};
+
+// The audit directory of one side of a case.
+std::filesystem::path audit_dir(const std::filesystem::path& case_dir, const std::string& side);
+
+// Environment that preloads the audit into a process; transport_fds are its descriptors of
+// the byte stream. SSHTC_ERRNO_PROFILE is passed on from the harness's own environment.
+void add_audit_environment(Environment& env, const std::filesystem::path& dir,
+                           const std::vector<int>& transport_fds);
+
+std::vector<Observation> audit_findings(const std::filesystem::path& case_dir);
+
+}  // namespace sshtc
