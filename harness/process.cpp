@@ -65,6 +65,28 @@ void untrack(pid_t pg) {
   }
 }
 
+bool tracked(pid_t pid) {
+  for (auto& group : live_groups) {
+    if (group.load() == pid) return true;
+  }
+  return false;
+}
+
+// Descendants that left our groups (sshd's session child calls setsid) and lost their parent
+// were reparented to us: kill and reap them, or they outlive the run, as zombies at least.
+// Every child we still want is a tracked group leader.
+void reap_strays() {
+  std::error_code ignored;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ignored)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t pid; children >> pid;) {
+      if (tracked(pid)) continue;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+}
+
 int open_or_null(const std::filesystem::path& path, int flags) {
   const char* name = path.empty() ? "/dev/null" : path.c_str();
   int fd = ::open(name, flags | O_CLOEXEC, 0600);
@@ -114,6 +136,7 @@ struct Process::State {
     // reap them too, or they linger as zombies where init does not reap.
     while (::waitpid(-pid, nullptr, 0) > 0 || errno == EINTR) {
     }
+    reap_strays();
     child.detach();
     untrack(pid);
     if (WIFSIGNALED(raw)) {

@@ -19,6 +19,9 @@
 #include <thread>
 #include <vector>
 
+// glibc's target for recv under _FORTIFY_SOURCE, as in Debian's builds of libssh and OpenSSH.
+extern "C" ssize_t __recv_chk(int fd, void* buffer, size_t length, size_t buffer_size, int flags);
+
 namespace {
 
 int report(long long result) {
@@ -50,6 +53,11 @@ int send_byte(int fd) { return report(send(fd, "x", 1, 0)); }
 int recv_byte(int fd) {
   char byte;
   return report(recv(fd, &byte, 1, MSG_DONTWAIT));
+}
+
+int recv_fortified(int fd) {
+  char byte;
+  return report(__recv_chk(fd, &byte, 1, sizeof byte, MSG_DONTWAIT));
 }
 
 int shutdown_write(int fd) { return report(shutdown(fd, SHUT_WR)); }
@@ -102,11 +110,17 @@ struct Operation {
 };
 
 constexpr Operation operations[] = {
-    {"tcp-nodelay", tcp_nodelay},     {"get-tcp-nodelay", get_tcp_nodelay},
-    {"ip-tos", ip_tos},               {"ipv6-tclass", ipv6_tclass},
-    {"keepalive", keepalive},         {"send", send_byte},
-    {"recv", recv_byte},              {"shutdown", shutdown_write},
-    {"getpeername", peer_name},       {"errno-preserved", errno_preserved},
+    {"tcp-nodelay", tcp_nodelay},
+    {"get-tcp-nodelay", get_tcp_nodelay},
+    {"ip-tos", ip_tos},
+    {"ipv6-tclass", ipv6_tclass},
+    {"keepalive", keepalive},
+    {"send", send_byte},
+    {"recv", recv_byte},
+    {"recv-fortified", recv_fortified},
+    {"shutdown", shutdown_write},
+    {"getpeername", peer_name},
+    {"errno-preserved", errno_preserved},
     {"threads-and-fork", threads_and_fork},
 };
 

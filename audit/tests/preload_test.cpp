@@ -66,6 +66,26 @@ TEST(Preload, SendOnPipeFailsWithEnotsock) {
   EXPECT_EQ(rule_ids({record}), RuleIds{"socket-call-on-non-socket"});
 }
 
+TEST(Preload, RecvOnPipeIsRecordedPlainOrFortified) {
+  for (const char* operation : {"recv", "recv-fortified"}) {
+    TestDescriptors descriptors;
+    const ProbeRun run(operation, descriptors.pipe_write_end());
+    const AuditRecord record = only_record(run);
+    EXPECT_EQ(record.call, "recv") << operation;
+    EXPECT_EQ(record.error, "ENOTSOCK") << operation;
+    EXPECT_EQ(record.caller, kProbeName) << operation;
+  }
+}
+
+TEST(Preload, GetpeernameOnPipeFailsWithEnotsock) {
+  TestDescriptors descriptors;
+  const ProbeRun run("getpeername", descriptors.pipe_write_end());
+  const AuditRecord record = only_record(run);
+  EXPECT_EQ(record.call, "getpeername");
+  EXPECT_EQ(record.error, "ENOTSOCK");
+  EXPECT_EQ(rule_ids({record}), RuleIds{"socket-call-on-non-socket"});
+}
+
 TEST(Preload, ShutdownOnPtyMasterFailsWithEnotsock) {
   TestDescriptors descriptors;
   const ProbeRun run("shutdown", descriptors.pty_master());
