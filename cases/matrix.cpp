@@ -118,6 +118,7 @@ void MatrixCase::TearDown() {
                   : record.verdict == "PASS" ? ""
                                              : ReasonCollector::current();
   record.seconds = seconds_;
+  record.server_findings = server_findings_;
   write_record(RunContext::get().results, record);
 }
 
@@ -185,8 +186,13 @@ bool MatrixCase::settled_by_expectations(const SessionResult& session, const std
   // Strict: any finding no expectation covers fails the cell, whatever the session did.
   for (const auto& finding : findings) {
     const auto& candidates = finding.side == "server" ? server_expected : expected;
-    bool covered = std::any_of(candidates.begin(), candidates.end(),
-                               [&](const Expectation* e) { return e->rule == finding.rule; });
+    auto covering = std::find_if(candidates.begin(), candidates.end(),
+                                 [&](const Expectation* e) { return e->rule == finding.rule; });
+    bool covered = covering != candidates.end();
+    if (finding.side == "server") {
+      server_findings_ += (server_findings_.empty() ? "" : "; ") + finding.description +
+                          (covered ? " (known: " + (*covering)->reference + ")" : " (UNEXPECTED)");
+    }
     if (!covered) {
       ADD_FAILURE() << where(command) << ": " << finding.side << " finding: " << finding.description
                     << "\n" << session.evidence();

@@ -58,6 +58,7 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   double seconds_ = 0;  // time spent in sessions, the measure of this case's cost
   std::string expected_verdict_;  // XFAIL or XPASS once expectations settled the case
   std::string expected_reason_;
+  std::string server_findings_;
 };
 
 }  // namespace sshtc

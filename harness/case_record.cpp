@@ -1,7 +1,6 @@
 #include "case_record.hpp"
 
 #include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -53,7 +52,7 @@ void write_record(const fs::path& results_dir, const CaseRecord& record) {
   out << escape(record.client) << '\t' << escape(record.client_version) << '\t'
       << escape(record.transport) << '\t' << escape(record.scenario) << '\t'
       << escape(record.test) << '\t' << escape(record.verdict) << '\t' << escape(record.reason)
-      << '\t' << record.seconds << '\n';
+      << '\t' << record.seconds << '\t' << escape(record.server_findings) << '\n';
 }
 
 std::vector<CaseRecord> read_records(const fs::path& results_dir) {
@@ -64,15 +63,19 @@ std::vector<CaseRecord> read_records(const fs::path& results_dir) {
     std::ifstream in(entry.path());
     std::string line;
     std::getline(in, line);
+    // By hand: getline would drop an empty last field.
     std::vector<std::string> fields;
-    std::stringstream split(line);
-    for (std::string field; std::getline(split, field, '\t');) fields.push_back(unescape(field));
-    if (fields.size() != 8) {
-      throw std::runtime_error(entry.path().string() + ": expected 8 tab-separated fields, found " +
+    size_t start = 0;
+    for (size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
+      fields.push_back(unescape(line.substr(start, tab - start)));
+    }
+    fields.push_back(unescape(line.substr(start)));
+    if (fields.size() != 9) {
+      throw std::runtime_error(entry.path().string() + ": expected 9 tab-separated fields, found " +
                                std::to_string(fields.size()));
     }
     records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
-                       fields[6], std::stod(fields[7])});
+                       fields[6], std::stod(fields[7]), fields[8]});
   }
   return records;
 }

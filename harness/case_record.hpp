@@ -17,6 +17,9 @@ struct CaseRecord {
   std::string verdict;  // PASS, FAIL, SKIP
   std::string reason;   // why it failed or was skipped; the first line says it
   double seconds = 0;
+  // What the audit saw the server (sshd -i) do in this case, "; "-separated: findings about
+  // the server, reported in a section of their own, never in the client's verdict.
+  std::string server_findings;
 };
 
 void write_record(const std::filesystem::path& results_dir, const CaseRecord& record);

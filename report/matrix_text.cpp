@@ -101,6 +101,21 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
   }
   if (!notes.empty()) out << "\n";
   for (size_t i = 0; i < notes.size(); ++i) out << std::setw(4) << std::right << (i + 1) << std::left << "  " << notes[i] << "\n";
+  // The server's findings, once per column and call: they are about sshd, not the clients.
+  std::map<std::string, std::vector<std::string>> server_findings;
+  for (const auto& record : records) {
+    std::stringstream parts(record.server_findings);
+    for (std::string part; std::getline(parts, part, ';');) {
+      if (part.empty()) continue;
+      if (part[0] == ' ') part.erase(0, 1);
+      auto& seen = server_findings[record.transport];
+      if (std::find(seen.begin(), seen.end(), part) == seen.end()) seen.push_back(part);
+    }
+  }
+  if (!server_findings.empty()) out << "\nserver findings (sshd -i, same rules):\n";
+  for (const auto& [column, findings] : server_findings) {
+    for (const auto& finding : findings) out << "  " << column << ": " << finding << "\n";
+  }
   matrix.text = out.str();
   return matrix;
 }

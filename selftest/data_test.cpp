@@ -53,7 +53,8 @@ TEST(Expectations, TheProjectFileLoadsAndMalformedLinesAreNamed) {
 }
 
 CaseRecord record(const std::string& client, const std::string& transport, const std::string& verdict) {
-  return {client, client + " 1.0", transport, "exec", "EchoRoundTrip", verdict, "why " + verdict, 0.1};
+  return {client, client + " 1.0", transport, "exec", "EchoRoundTrip", verdict, "why " + verdict, 0.1,
+          "getpeername(fd 0 [pipe]) = -1 ENOTSOCK; shutdown(fd 1 [pipe]) = -1 ENOTSOCK"};
 }
 
 TEST(Matrix, WorstVerdictWinsAndStaleExpectationsFailTheGate) {
@@ -64,6 +65,7 @@ TEST(Matrix, WorstVerdictWinsAndStaleExpectationsFailTheGate) {
                              record("b", "tcp4", "SKIP")});
   EXPECT_TRUE(good.gate_passed);
   EXPECT_NE(good.text.find("a over unix: XFAIL, EchoRoundTrip: why XFAIL"), std::string::npos) << good.text;
+  EXPECT_NE(good.text.find("unix: shutdown(fd 1 [pipe]) = -1 ENOTSOCK"), std::string::npos) << good.text;
   EXPECT_FALSE(render_matrix({record("a", "unix", "XPASS")}).gate_passed);
   EXPECT_FALSE(render_matrix({record("a", "unix", "FAIL")}).gate_passed);
 }
@@ -76,6 +78,9 @@ TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {
   auto read = read_records(dir);
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].reason, written.reason);
+  written.server_findings = "";
+  write_record(dir, written);
+  EXPECT_EQ(read_records(dir).at(0).server_findings, "");
   fs::remove_all(dir);
 }
 
