@@ -24,7 +24,12 @@ class ReasonCollector : public testing::EmptyTestEventListener {
   }
   void OnTestStart(const testing::TestInfo&) override { current().clear(); }
   void OnTestPartResult(const testing::TestPartResult& result) override {
-    if (current().empty()) current() = result.message();
+    if (!current().empty()) return;
+    // ADD_FAILURE() puts a bare "Failed" line before the message, which says nothing.
+    std::string message = result.message();
+    const std::string bare = "Failed\n";
+    if (message.rfind(bare, 0) == 0) message.erase(0, bare.size());
+    current() = message;
   }
 };
 
