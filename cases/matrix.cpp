@@ -84,7 +84,12 @@ const RunContext& RunContext::get() {
       std::string pattern = env_or("TMPDIR", "/tmp") + "/sshtc-run-XXXXXX";
       if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp " + pattern);
       made.run = RunDirectory::create(pattern);
-      std::atexit([] { RunDirectory::remove(RunContext::get().run.root); });
+      // Destroyed at exit, after the context itself: it keeps its own copy of the path.
+      struct RemoveAtExit {
+        fs::path root;
+        ~RemoveAtExit() { RunDirectory::remove(root); }
+      };
+      static const RemoveAtExit remove_at_exit{made.run.root};
     } else {
       made.run = RunDirectory::open(dir);
     }
