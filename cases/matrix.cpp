@@ -8,6 +8,7 @@
 
 #include "../harness/audit_findings.hpp"
 #include "../harness/expectations.hpp"
+#include "../harness/openssh_server.hpp"
 #include "../transports/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -51,7 +52,7 @@ void PrintTo(const Cell& cell, std::ostream* out) {
 
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info) {
   std::string name = info.param.client.name + "_" + info.param.transport;
-  if (info.param.server != kInetd) name += "_daemon";
+  if (info.param.server != kInetd) name += "_" + info.param.server;
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
@@ -68,8 +69,12 @@ std::vector<Cell> matrix_cells() {
     std::exit(2);
   }
   std::vector<Cell> cells;
-  for (const auto& client : clients) {
-    for (const auto& transport : all_transports()) cells.push_back({client, transport->name()});
+  for (const auto& server : all_servers()) {
+    for (const auto& client : clients) {
+      for (const auto& transport : all_transports()) {
+        cells.push_back({client, transport->name(), server->name()});
+      }
+    }
   }
   for (const auto& client : clients) cells.push_back({client, "tcp4", kDaemon});
   return cells;
@@ -103,6 +108,9 @@ void MatrixCase::SetUp() {
   const Cell& cell = GetParam();
   auto transport = find_transport(cell.transport);
   if (auto reason = transport->unavailable()) GTEST_SKIP() << *reason;
+  if (cell.server != kDaemon) {
+    if (auto reason = find_server(cell.server)->unavailable()) GTEST_SKIP() << *reason;
+  }
 }
 
 void MatrixCase::TearDown() {
@@ -150,14 +158,14 @@ std::optional<SessionResult> MatrixCase::run_scenario(const std::string& scenari
   SessionResult session;
   try {
     if (cell.server == kDaemon) {
-      auto daemon = OpenSshServer(context.run)
-                        .start_daemon(dir, Clock::now() + std::chrono::seconds(10));
+      auto daemon = OpenSshServer::start_daemon(context.run, dir, Clock::now() + std::chrono::seconds(10));
       ClientEndpoint endpoint;
       endpoint.host = "127.0.0.1";
       endpoint.port = daemon.port;
       session = run_client(context.run, cell.client, endpoint, cell.transport, request, dir);
     } else {
-      session = run_session(context.run, cell.client, *find_transport(cell.transport), request, dir);
+      session = run_session(context.run, cell.client, *find_transport(cell.transport),
+                            *find_server(cell.server), request, dir);
     }
   } catch (const std::exception& error) {
     ADD_FAILURE() << where(command) << ": the harness could not run the session: " << error.what();
@@ -176,15 +184,17 @@ std::optional<SessionResult> MatrixCase::run_scenario(const std::string& scenari
 bool MatrixCase::settled_by_expectations(const SessionResult& session, const std::string& command) {
   const Cell& cell = GetParam();
   std::string version = client_version(cell.client, RunContext::get().run.root);
-  // Client expectations settle the cell; server ones (their "client" field names the server)
-  // only cover the server's known findings, which are about sshd and not about this client.
+  // Client expectations settle the cell. Server ones (their "client" field names the server)
+  // cover the server's known findings, which are about the server and not about this client;
+  // a server's session-fails (it cannot serve this transport at all) settles the cell too.
   std::vector<const Expectation*> expected, server_expected;
   for (const auto& expectation : default_expectations()) {
-    if (expectation.side == "client" && expectation.covers(cell.client.name, version, cell.column())) {
+    if (expectation.side == "client" && expectation.covers(cell.client.name, version, cell.transport, cell.column())) {
       expected.push_back(&expectation);
     }
-    if (expectation.side == "server" && expectation.covers(cell.server, "", cell.transport)) {
+    if (expectation.side == "server" && expectation.covers(cell.server, "", cell.transport, cell.column())) {
       server_expected.push_back(&expectation);
+      if (expectation.rule == kSessionFails) expected.push_back(&expectation);
     }
   }
   std::vector<Observation> findings;

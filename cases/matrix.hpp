@@ -15,8 +15,8 @@
 
 namespace sshtc {
 
-// How the reference server meets a connection: `sshd -i` on the transport's server end, or a
-// `sshd -D` daemon the client dials (tcp4 only).
+// The reference server in inetd mode (its column names carry no suffix), and OpenSSH as a
+// daemon the client dials (tcp4 only). The other servers are harness/server.hpp's.
 inline const std::string kInetd = "sshd-i";
 inline const std::string kDaemon = "sshd-D";
 
@@ -28,7 +28,7 @@ struct Cell {
 };
 void PrintTo(const Cell& cell, std::ostream* out);  // "client/transport/server": ctest labels
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
-// Every registered client over every transport, then every client against the daemon.
+// Every registered client over every transport against every server, then against the daemon.
 std::vector<Cell> matrix_cells();
 
 // What all cases of one process share: the run directory and where results go.

@@ -43,7 +43,7 @@ AuditedRun run(const std::string& client, const std::string& transport, const st
   SessionRequest request{"exec", "echo 688"};
   AuditedRun result;
   result.session = run_session(context.run, client_named(client), *find_transport(transport),
-                               request, context.run.case_dir("Regression." + label));
+                               *find_server(kInetd), request, context.run.case_dir("Regression." + label));
   result.findings = audit_findings(result.session.dir);
   return result;
 }

@@ -71,9 +71,12 @@ bool version_in_range(const std::string& version, const std::string& range) {
 }
 
 bool Expectation::covers(const std::string& client_name, const std::string& client_version,
-                         const std::string& column) const {
+                         const std::string& transport, const std::string& column) const {
+  auto named = [&](const std::string& name) {
+    return std::find(transports.begin(), transports.end(), name) != transports.end();
+  };
   return client == client_name && version_in_range(client_version, versions) &&
-         std::find(transports.begin(), transports.end(), column) != transports.end();
+         (named(transport) || named(column));
 }
 
 std::vector<Expectation> load_expectations(const fs::path& file) {

@@ -20,8 +20,10 @@ struct Expectation {
   std::string reason;
   std::string source;  // file:line, for messages
 
+  // `transports` may name a bare transport ("unix": against every server) or a column
+  // ("unix@dropbear-i": against that server only).
   bool covers(const std::string& client_name, const std::string& client_version,
-              const std::string& column) const;
+              const std::string& transport, const std::string& column) const;
 };
 
 // Throws with file:line and what is wrong on a malformed line.

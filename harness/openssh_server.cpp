@@ -39,23 +39,24 @@ bool accepts_connections(int port) {
   return ::connect(probe.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
 }
 
+// -E, not -e: -e would put sshd's debug lines into the session's own stderr.
+std::vector<std::string> sshd_command(const RunDirectory& run, const fs::path& log) {
+  return {sshd_binary().string(), "-f", run.sshd_config.string(), "-E", log.string()};
+}
+
+Environment sshd_environment() { return {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}}; }
+
 }  // namespace
 
-std::vector<std::string> OpenSshServer::command(const fs::path& log) const {
-  // -E, not -e: -e would put sshd's debug lines into the session's own stderr.
-  return {sshd_binary().string(), "-f", run_.sshd_config.string(), "-E", log.string()};
-}
+std::shared_ptr<Server> make_openssh_server() { return std::make_shared<OpenSshServer>(); }
 
-Environment OpenSshServer::environment() const {
-  return {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
-}
-
-Process OpenSshServer::serve_inetd(const ServerEndpoint& endpoint, const fs::path& case_dir) const {
+Process OpenSshServer::serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
+                                   const fs::path& case_dir) const {
   ProcessSpec spec;
   spec.what = "sshd -i";
-  spec.argv = command(case_dir / "sshd.log");
+  spec.argv = sshd_command(run, case_dir / "server.log");
   spec.argv.push_back("-i");
-  spec.env = environment();
+  spec.env = sshd_environment();
   add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
   spec.stdin_fd = endpoint.fd_in;
   spec.stdout_fd = endpoint.fd_out;
@@ -63,16 +64,16 @@ Process OpenSshServer::serve_inetd(const ServerEndpoint& endpoint, const fs::pat
   return Process::spawn(spec);
 }
 
-OpenSshServer::Daemon OpenSshServer::start_daemon(const fs::path& log_dir,
-                                                  Clock::time_point deadline) const {
+OpenSshServer::Daemon OpenSshServer::start_daemon(const RunDirectory& run, const fs::path& log_dir,
+                                                  Clock::time_point deadline) {
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
     int port = free_loopback_port();
     ProcessSpec spec;
     spec.what = "sshd -D";
-    spec.argv = command(log_dir / "sshd.log");
+    spec.argv = sshd_command(run, log_dir / "server.log");
     spec.argv.insert(spec.argv.end(), {"-D", "-o", "ListenAddress=127.0.0.1:" + std::to_string(port)});
-    spec.env = environment();
+    spec.env = sshd_environment();
     spec.stderr_path = log_dir / "sshd.stderr";
     Process daemon = Process::spawn(spec);
     // Ready means it accepts a connection: the OpenSSH regress suite polls the same way.
@@ -81,7 +82,7 @@ OpenSshServer::Daemon OpenSshServer::start_daemon(const fs::path& log_dir,
       if (auto status = daemon.exited_within(std::chrono::milliseconds(5))) {
         // Most likely the port was taken meanwhile: try another.
         last_error = "sshd -D " + status->describe() + " before accepting on 127.0.0.1:" +
-                     std::to_string(port) + ": " + read_file(log_dir / "sshd.log");
+                     std::to_string(port) + ": " + read_file(log_dir / "server.log");
         break;
       }
     }

@@ -55,8 +55,8 @@ std::string SessionResult::evidence() const {
   std::string text;
   if (!harness_error.empty()) text += "harness: " + harness_error + "\n";
   text += "client " + client.describe() + "; stderr:\n" + tail(client_stderr, 15);
-  text += "\nsshd log (" + (dir / "sshd.log").string() + "), last lines:\n" +
-          tail(read_file(dir / "sshd.log"), 12);
+  text += "\nserver log (" + (dir / "server.log").string() + "), last lines:\n" +
+          tail(read_file(dir / "server.log"), 12);
   return text;
 }
 
@@ -86,7 +86,8 @@ Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& e
 }
 
 SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
-                          const SessionRequest& request, const fs::path& case_dir) {
+                          const Server& server, const SessionRequest& request,
+                          const fs::path& case_dir) {
   SessionResult result;
   result.dir = case_dir;
   auto start = Clock::now();
@@ -98,19 +99,19 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
       client, adapter_environment(run, endpoint, transport.name(), request), endpoint, case_dir));
   connection->close_client_side();
 
-  std::optional<Process> sshd;
+  std::optional<Process> served;
   try {
-    sshd = OpenSshServer(run).serve_inetd(connection->accept_server(deadline), case_dir);
+    served = server.serve_inetd(run, connection->accept_server(deadline), case_dir);
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }
   connection->close_server_side();
 
   collect_client(result, adapter, deadline);
-  if (sshd) {
-    // After the client hangs up, sshd -i has a moment to finish its log, then goes.
+  if (served) {
+    // After the client hangs up, the server has a moment to finish its log, then goes.
     auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
-    result.server = sshd->wait_until(std::max(grace, Clock::now()));
+    result.server = served->wait_until(std::max(grace, Clock::now()));
   }
   result.seconds = seconds_since(start);
   return result;

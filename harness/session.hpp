@@ -7,7 +7,7 @@
 
 #include "../transports/transport.hpp"
 #include "client.hpp"
-#include "openssh_server.hpp"
+#include "server.hpp"
 #include "process.hpp"
 #include "run_directory.hpp"
 
@@ -30,7 +30,7 @@ struct SessionResult {
   std::string client_stderr;
   ExitStatus server;          // sshd -i exits 255 when the client disconnects: no verdict
   std::string harness_error;  // the harness itself could not complete the session
-  std::filesystem::path dir;  // adapter.stdout, adapter.stderr, sshd.log, ...
+  std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, audit-*/
   double seconds = 0;
 
   // The logs a failure message should show: adapter stderr and the end of sshd's log.
@@ -41,9 +41,10 @@ struct SessionResult {
 Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
                                 const std::string& transport, const SessionRequest& request);
 
-// Client and `sshd -i` over a fresh connection of `transport`.
+// Client and an inetd-mode server over a fresh connection of `transport`.
 SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
-                          const SessionRequest& request, const std::filesystem::path& case_dir);
+                          const Server& server, const SessionRequest& request,
+                          const std::filesystem::path& case_dir);
 
 // Client only, dialling a server that is already listening (daemon mode).
 SessionResult run_client(const RunDirectory& run, const Client& client,

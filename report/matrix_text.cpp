@@ -4,11 +4,14 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "../transports/transport.hpp"
 
 namespace sshtc {
 namespace {
+
+constexpr int kCellWidth = 12;  // "socketpair", "XFAIL 123"
 
 int severity(const std::string& verdict) {
   static const std::vector<std::string> order = {"SKIP", "PASS", "XFAIL", "XPASS", "FAIL"};
@@ -23,21 +26,26 @@ struct CellSummary {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-// Columns in the transports' registry order, then whatever else was recorded.
+// Columns grouped by server ("socketpair", then "socketpair@dropbear-i", ...), each group in
+// the transports' registry order.
 std::vector<std::string> column_order(const std::vector<CaseRecord>& records) {
-  std::vector<std::string> columns;
-  auto add = [&](const std::string& name) {
-    if (std::find(columns.begin(), columns.end(), name) == columns.end()) columns.push_back(name);
+  auto key = [](const std::string& column) {
+    auto at = column.find('@');
+    std::string transport = column.substr(0, at);
+    std::string server = at == std::string::npos ? "" : column.substr(at + 1);
+    const auto& transports = all_transports();
+    auto index = std::find_if(transports.begin(), transports.end(),
+                              [&](const auto& t) { return t->name() == transport; }) - transports.begin();
+    return std::make_tuple(server, index, transport);
   };
-  std::vector<std::string> recorded;
-  for (const auto& record : records) recorded.push_back(record.transport);
-  for (const auto& transport : all_transports()) {
-    if (std::find(recorded.begin(), recorded.end(), transport->name()) != recorded.end()) {
-      add(transport->name());
+  std::vector<std::string> columns;
+  for (const auto& record : records) {
+    if (std::find(columns.begin(), columns.end(), record.transport) == columns.end()) {
+      columns.push_back(record.transport);
     }
   }
-  std::sort(recorded.begin(), recorded.end());
-  for (const auto& name : recorded) add(name);
+  std::sort(columns.begin(), columns.end(),
+            [&](const std::string& a, const std::string& b) { return key(a) < key(b); });
   return columns;
 }
 
@@ -74,33 +82,49 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     name_width = std::max(name_width, row.size());
     version_width = std::max(version_width, versions[row].size());
   }
-  out << std::left << std::setw(static_cast<int>(name_width + 2)) << "client"
-      << std::setw(static_cast<int>(version_width + 2)) << "version";
-  for (const auto& column : columns) out << std::setw(static_cast<int>(std::max<size_t>(column.size(), 9) + 2)) << column;
-  out << "\n";
-  for (const auto& row : rows) {
-    out << std::setw(static_cast<int>(name_width + 2)) << row
-        << std::setw(static_cast<int>(version_width + 2)) << versions[row];
-    for (const auto& column : columns) {
-      std::string text = "-";
-      auto found = cells.find({row, column});
-      if (found != cells.end()) {
-        ++matrix.cells;
-        const CellSummary& cell = found->second;
-        text = cell.verdict;
-        if (cell.verdict == "FAIL" || cell.verdict == "XPASS") matrix.gate_passed = false;
-        if (cell.verdict != "PASS") {
-          std::string note = row + " over " + column + ": " + cell.verdict + ", " + cell.reason;
-          notes.push_back(note);
-          text += " " + std::to_string(notes.size());
-        }
-      }
-      out << std::setw(static_cast<int>(std::max<size_t>(column.size(), 9) + 2)) << text;
+  // One table per server, its columns named by transport alone; notes are numbered across all.
+  auto server_of = [](const std::string& column) {
+    auto at = column.find('@');
+    return at == std::string::npos ? std::string("sshd-i") : column.substr(at + 1);
+  };
+  for (size_t first = 0; first < columns.size();) {
+    std::string server = server_of(columns[first]);
+    size_t last = first;
+    while (last < columns.size() && server_of(columns[last]) == server) ++last;
+    if (first > 0) out << "\n";
+    out << "server " << server << "\n";
+    out << std::left << std::setw(static_cast<int>(name_width + 2)) << "client"
+        << std::setw(static_cast<int>(version_width + 2)) << "version";
+    for (size_t c = first; c < last; ++c) {
+      out << std::setw(kCellWidth) << columns[c].substr(0, columns[c].find('@'));
     }
     out << "\n";
+    for (const auto& row : rows) {
+      out << std::setw(static_cast<int>(name_width + 2)) << row
+          << std::setw(static_cast<int>(version_width + 2)) << versions[row];
+      for (size_t c = first; c < last; ++c) {
+        std::string text = "-";
+        auto found = cells.find({row, columns[c]});
+        if (found != cells.end()) {
+          ++matrix.cells;
+          const CellSummary& cell = found->second;
+          text = cell.verdict;
+          if (cell.verdict == "FAIL" || cell.verdict == "XPASS") matrix.gate_passed = false;
+          if (cell.verdict != "PASS") {
+            notes.push_back(row + " over " + columns[c] + ": " + cell.verdict + ", " + cell.reason);
+            text += " " + std::to_string(notes.size());
+          }
+        }
+        out << std::setw(kCellWidth) << text;
+      }
+      out << "\n";
+    }
+    first = last;
   }
   if (!notes.empty()) out << "\n";
-  for (size_t i = 0; i < notes.size(); ++i) out << std::setw(4) << std::right << (i + 1) << std::left << "  " << notes[i] << "\n";
+  for (size_t i = 0; i < notes.size(); ++i) {
+    out << std::setw(4) << std::right << (i + 1) << std::left << "  " << notes[i] << "\n";
+  }
   // The server's findings, once per column and call: they are about sshd, not the clients.
   std::map<std::string, std::vector<std::string>> server_findings;
   for (const auto& record : records) {
@@ -112,7 +136,7 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
       if (std::find(seen.begin(), seen.end(), part) == seen.end()) seen.push_back(part);
     }
   }
-  if (!server_findings.empty()) out << "\nserver findings (sshd -i, same rules):\n";
+  if (!server_findings.empty()) out << "\nserver findings (judged by the same rules):\n";
   for (const auto& [column, findings] : server_findings) {
     for (const auto& finding : findings) out << "  " << column << ": " << finding << "\n";
   }

@@ -30,7 +30,7 @@ class Session : public testing::Test {
   SessionResult run(const Client& client, const std::string& transport, double timeout_s = 10) {
     SessionRequest request{"exec", "echo hi"};
     request.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
-    return run_session(*run_, client, *find_transport(transport), request,
+    return run_session(*run_, client, *find_transport(transport), *find_server("sshd-i"), request,
                        run_->case_dir(testing::UnitTest::GetInstance()->current_test_info()->name()));
   }
   static RunDirectory* run_;

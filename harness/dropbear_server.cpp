@@ -1,0 +1,94 @@
+// Dropbear as a second server: `dropbear -i` on the transport's server end.
+// Dropbear has no option for the authorized_keys path and reads ~user/.ssh/authorized_keys,
+// so it runs in a private mount namespace where the user's home is a directory of the run:
+// the real ~/.ssh is never read or written. That needs root; as another user it is a SKIP.
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "audit_findings.hpp"
+#include "server.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+fs::path dropbear_binary() {
+  const char* custom = std::getenv("SSHTC_DROPBEAR");
+  return custom && *custom ? fs::path(custom) : fs::path("/usr/sbin/dropbear");
+}
+
+std::string home_of(const std::string& user) {
+  const passwd* entry = ::getpwnam(user.c_str());
+  if (!entry) throw std::runtime_error("dropbear-i: no passwd entry for " + user);
+  return entry->pw_dir;
+}
+
+class DropbearServer : public Server {
+ public:
+  std::string name() const override { return "dropbear-i"; }
+
+  std::optional<std::string> unavailable() const override {
+    if (!fs::exists(dropbear_binary()) || !fs::exists("/usr/bin/dropbearconvert")) {
+      return "dropbear is not installed (" + dropbear_binary().string() +
+             "): apt-get install dropbear-bin";
+    }
+    if (::geteuid() != 0) {
+      return std::string("dropbear has no option for the authorized_keys path; the suite gives it "
+                         "a private home in a mount namespace, which needs root");
+    }
+    return std::nullopt;
+  }
+
+  Process serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
+                      const fs::path& case_dir) const override {
+    fs::path prepared = prepare(run);
+    ProcessSpec spec;
+    spec.what = "dropbear -i";
+    spec.argv = {"/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                 "mount --bind \"$1\" \"$2\" && exec \"$3\" -i -s -m -r \"$4\"", "sshtc-dropbear",
+                 (prepared / "home").string(), home_of(run.user), dropbear_binary().string(),
+                 (prepared / "host_ed25519").string()};
+    spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
+    add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
+    spec.stdin_fd = endpoint.fd_in;
+    spec.stdout_fd = endpoint.fd_out;
+    // dropbear -i refuses -E ("inetd mode is incompatible with ... non-syslog"): its log goes
+    // to syslog, and only what it prints before that lands here.
+    spec.stderr_path = case_dir / "server.log";
+    return Process::spawn(spec);
+  }
+
+ private:
+  // Once per run, by whichever case comes first: the run's host key in dropbear's format (so
+  // one known_hosts serves both servers) and a home holding the run's authorized_keys.
+  static fs::path prepare(const RunDirectory& run) {
+    fs::path done = run.root / "dropbear";
+    if (fs::exists(done)) return done;
+    fs::path partial = run.root / ("dropbear." + std::to_string(::getpid()));
+    fs::create_directories(partial / "home" / ".ssh");
+    fs::permissions(partial / "home", fs::perms::owner_all, fs::perm_options::replace);
+    fs::copy_file(run.root / "authorized_keys", partial / "home" / ".ssh" / "authorized_keys");
+    auto converted = run_command(
+        "dropbearconvert", {"/usr/bin/dropbearconvert", "openssh", "dropbear",
+                            (run.root / "host_ed25519").string(), (partial / "host_ed25519").string()},
+        partial / "convert");
+    if (converted.status.code != 0) {
+      throw std::runtime_error("dropbearconvert could not convert the host key (" +
+                               converted.status.describe() + "): " + converted.output);
+    }
+    std::error_code lost_the_race;  // a parallel case prepared it first: theirs is as good
+    fs::rename(partial, done, lost_the_race);
+    if (lost_the_race) fs::remove_all(partial);
+    return done;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<Server> make_dropbear_server() { return std::make_shared<DropbearServer>(); }
+
+}  // namespace sshtc

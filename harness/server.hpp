@@ -1,0 +1,32 @@
+// A server under test in inetd mode: started per connection with the transport's server end
+// as its stdin and stdout. The matrix runs every client against every such server.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "../transports/transport.hpp"
+#include "process.hpp"
+#include "run_directory.hpp"
+
+namespace sshtc {
+
+class Server {
+ public:
+  virtual ~Server() = default;
+  virtual std::string name() const = 0;  // the matrix's server axis: "sshd-i", "dropbear-i"
+  // Why this server cannot run here (not installed, needs root), with the remedy; or nothing.
+  virtual std::optional<std::string> unavailable() const { return std::nullopt; }
+  // Its log goes to case_dir/<name>.log, its audit records to case_dir/audit-server.
+  virtual Process serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
+                              const std::filesystem::path& case_dir) const = 0;
+};
+
+// The inetd-mode servers in matrix order. A new server is one file plus one line here.
+const std::vector<std::shared_ptr<Server>>& all_servers();
+std::shared_ptr<Server> find_server(const std::string& name);
+
+}  // namespace sshtc
