@@ -49,7 +49,7 @@ int setup_run(const char* dir) {
     // Results of an earlier run would mix into this run's reports.
     if (const char* results = std::getenv("SSHTC_RESULTS_DIR")) std::filesystem::remove_all(results);
     for (const auto& client : load_clients()) {
-      std::cout << client.name << ": " << client_version(client, run.root) << "\n";
+      std::cout << client.name << ": " << client_version(client, run) << "\n";
     }
     return 0;
   } catch (const std::exception& error) {

@@ -118,7 +118,7 @@ void MatrixCase::TearDown() {
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   CaseRecord record;
   record.client = cell.client.name;
-  record.client_version = client_version(cell.client, RunContext::get().run.root);
+  record.client_version = client_version(cell.client, RunContext::get().run);
   record.transport = cell.column();
   record.scenario = scenario_;
   record.test = info->name();
@@ -183,7 +183,7 @@ std::optional<SessionResult> MatrixCase::run_scenario(const std::string& scenari
 
 bool MatrixCase::settled_by_expectations(const SessionResult& session, const std::string& command) {
   const Cell& cell = GetParam();
-  std::string version = client_version(cell.client, RunContext::get().run.root);
+  std::string version = client_version(cell.client, RunContext::get().run);
   // Client expectations settle the cell. Server ones (their "client" field names the server)
   // cover the server's known findings, which are about the server and not about this client;
   // a server's session-fails (it cannot serve this transport at all) settles the cell too.

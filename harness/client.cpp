@@ -73,8 +73,27 @@ std::vector<Client> load_clients() {
   return clients;
 }
 
-std::string client_version(const Client& client, const fs::path& run_root) {
-  fs::path cache = run_root / "versions" / client.name;
+Environment adapter_base_environment(const RunDirectory& run) {
+  Environment env = {
+      {"PATH", "/usr/bin:/bin"},
+      {"HOME", run.home.string()},
+      {"USER", run.user},
+      {"LOGNAME", run.user},
+      {"LANG", "C.UTF-8"},
+  };
+  auto pass = [&](const char* from, const char* to) {
+    const char* value = std::getenv(from);
+    if (value && *value) env[to] = value;
+  };
+  pass("SSHTC_LIBRARY_PATH", "LD_LIBRARY_PATH");
+  pass("SSHTC_PYTHONPATH", "PYTHONPATH");
+  pass("SSHTC_SSH", "SSHTC_SSH");
+  pass("SSHTC_DBCLIENT", "SSHTC_DBCLIENT");
+  return env;
+}
+
+std::string client_version(const Client& client, const RunDirectory& run) {
+  fs::path cache = run.root / "versions" / client.name;
   if (fs::exists(cache)) return read_file(cache);
   fs::create_directories(cache.parent_path());
 
@@ -83,7 +102,7 @@ std::string client_version(const Client& client, const fs::path& run_root) {
   std::string version;
   try {
     auto result = run_command(client.name + " adapter --version", argv, cache.string() + ".probe",
-                              std::chrono::seconds(10));
+                              std::chrono::seconds(10), adapter_base_environment(run));
     version = result.output.substr(0, result.output.find('\n'));
     if (result.status.code != 0 || version.empty()) {
       version = "unknown (--version: " + result.status.describe() + ")";

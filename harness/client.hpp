@@ -5,6 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "process.hpp"
+#include "run_directory.hpp"
+
 namespace sshtc {
 
 struct Client {
@@ -20,6 +23,11 @@ std::vector<Client> load_clients();
 std::vector<Client> parse_extra_clients(const std::string& spec);
 
 // The adapter's own one-line `--version`, asked once per run and kept in the run directory.
-std::string client_version(const Client& client, const std::filesystem::path& run_root);
+std::string client_version(const Client& client, const RunDirectory& run);
+
+// What every adapter process starts from: a scrubbed environment (no SSH_AUTH_SOCK, an empty
+// HOME) plus the pointers to a build under test: SSHTC_LIBRARY_PATH becomes LD_LIBRARY_PATH,
+// SSHTC_PYTHONPATH becomes PYTHONPATH, and SSHTC_SSH / SSHTC_DBCLIENT pass as they are.
+Environment adapter_base_environment(const RunDirectory& run);
 
 }  // namespace sshtc

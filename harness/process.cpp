@@ -245,11 +245,12 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 CommandResult run_command(const std::string& what, const std::vector<std::string>& argv,
-                          const std::filesystem::path& scratch, std::chrono::milliseconds timeout) {
+                          const std::filesystem::path& scratch, std::chrono::milliseconds timeout,
+                          Environment env) {
   ProcessSpec spec;
   spec.what = what;
   spec.argv = argv;
-  spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
+  spec.env = std::move(env);
   spec.stdout_path = scratch.string() + ".out";
   spec.stderr_path = scratch.string() + ".err";
   auto process = Process::spawn(spec);

@@ -74,7 +74,8 @@ struct CommandResult {
 // `scratch` is a path prefix for its captured output.
 CommandResult run_command(const std::string& what, const std::vector<std::string>& argv,
                           const std::filesystem::path& scratch,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(20),
+                          Environment env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}});
 
 std::string read_file(const std::filesystem::path& path);
 

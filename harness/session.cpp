@@ -62,21 +62,15 @@ std::string SessionResult::evidence() const {
 
 Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
                                 const std::string& transport, const SessionRequest& request) {
-  Environment env = {
-      {"PATH", "/usr/bin:/bin"},
-      {"HOME", run.home.string()},
-      {"USER", run.user},
-      {"LOGNAME", run.user},
-      {"LANG", "C.UTF-8"},
-      {"SSHTC_TRANSPORT", transport},
-      {"SSHTC_HOST", endpoint.host},
-      {"SSHTC_PORT", std::to_string(endpoint.port)},
-      {"SSHTC_USER", run.user},
-      {"SSHTC_IDENTITY", run.client_key.string()},
-      {"SSHTC_KNOWN_HOSTS", run.known_hosts.string()},
-      {"SSHTC_SCENARIO", request.scenario},
-      {"SSHTC_COMMAND", request.command},
-  };
+  Environment env = adapter_base_environment(run);
+  env["SSHTC_TRANSPORT"] = transport;
+  env["SSHTC_HOST"] = endpoint.host;
+  env["SSHTC_PORT"] = std::to_string(endpoint.port);
+  env["SSHTC_USER"] = run.user;
+  env["SSHTC_IDENTITY"] = run.client_key.string();
+  env["SSHTC_KNOWN_HOSTS"] = run.known_hosts.string();
+  env["SSHTC_SCENARIO"] = request.scenario;
+  env["SSHTC_COMMAND"] = request.command;
   if (endpoint.fd_in >= 0) {
     env["SSHTC_FD_IN"] = std::to_string(endpoint.fd_in);
     env["SSHTC_FD_OUT"] = std::to_string(endpoint.fd_out);

@@ -125,20 +125,31 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
   for (size_t i = 0; i < notes.size(); ++i) {
     out << std::setw(4) << std::right << (i + 1) << std::left << "  " << notes[i] << "\n";
   }
-  // The server's findings, once per column and call: they are about sshd, not the clients.
-  std::map<std::string, std::vector<std::string>> server_findings;
+  // The servers' findings, each once, with the columns it was seen in: they are about the
+  // server, not the clients.
+  std::vector<std::pair<std::string, std::vector<std::string>>> server_findings;
   for (const auto& record : records) {
     std::stringstream parts(record.server_findings);
     for (std::string part; std::getline(parts, part, ';');) {
       if (part.empty()) continue;
       if (part[0] == ' ') part.erase(0, 1);
-      auto& seen = server_findings[record.transport];
-      if (std::find(seen.begin(), seen.end(), part) == seen.end()) seen.push_back(part);
+      auto found = std::find_if(server_findings.begin(), server_findings.end(),
+                                [&](const auto& entry) { return entry.first == part; });
+      if (found == server_findings.end()) {
+        server_findings.push_back({part, {}});
+        found = server_findings.end() - 1;
+      }
+      if (std::find(found->second.begin(), found->second.end(), record.transport) == found->second.end()) {
+        found->second.push_back(record.transport);
+      }
     }
   }
   if (!server_findings.empty()) out << "\nserver findings (judged by the same rules):\n";
-  for (const auto& [column, findings] : server_findings) {
-    for (const auto& finding : findings) out << "  " << column << ": " << finding << "\n";
+  for (auto& [finding, seen_in] : server_findings) {
+    std::sort(seen_in.begin(), seen_in.end());
+    std::string columns;
+    for (const auto& column : seen_in) columns += (columns.empty() ? "" : ", ") + column;
+    out << "  " << finding << "\n      in " << columns << "\n";
   }
   matrix.text = out.str();
   return matrix;

@@ -72,6 +72,24 @@ TEST_F(Session, MissingAdapterIsAClearError) {
   }
 }
 
+TEST_F(Session, AdapterThatIsNotExecutableIsAClearError) {
+  try {
+    run({"stale", {kAdapters + "not-executable.sh"}}, "socketpair");
+    FAIL() << "a non-executable adapter ran";
+  } catch (const SpawnError& error) {
+    EXPECT_NE(std::string(error.what()).find("stale adapter: cannot start"), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("Permission denied"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(Session, AdapterThatPrintsGarbageIsSeenAsSuch) {
+  auto result = run({"garbage", {kAdapters + "garbage.sh"}}, "socketpair");
+  EXPECT_EQ(result.client.code, 0);
+  EXPECT_NE(result.client_stdout, "hi\n") << "garbage passed for the echo";
+  EXPECT_EQ(result.client_stdout.size(), 64u);
+}
+
 TEST_F(Session, CrashingSshdFailsTheSessionWithEvidence) {
   ::setenv("SSHTC_SSHD", (kAdapters + "crashes.sh").c_str(), 1);
   auto result = run({"libssh", {SSHTC_LIBSSH_ADAPTER}}, "socketpair");

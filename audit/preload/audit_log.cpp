@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "json_line.hpp"
@@ -13,13 +15,32 @@
 namespace sshtc::preload {
 namespace {
 
+// For the executable dladdr reports argv[0], which programs that set their process title
+// (sshd: "sshd: root@notty") overwrite; its real name is taken once, at load.
+struct Executable {
+  const char* argv0 = nullptr;
+  char name[4096] = "?";  // as large as the path it comes from
+};
+Executable executable;
+
+__attribute__((constructor)) void name_the_executable() {
+  executable.argv0 = program_invocation_name;
+  char path[4096];
+  ssize_t length = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) return;
+  path[length] = '\0';
+  const char* slash = std::strrchr(path, '/');
+  std::snprintf(executable.name, sizeof executable.name, "%s", slash != nullptr ? slash + 1 : path);
+}
+
 // The basename of the object that holds `address`: "libssh.so.4", "libpython3.11.so.1.0", or
-// the executable, for which dladdr reports the path it was started with.
+// the executable.
 const char* calling_object(const void* address) {
   Dl_info info;
   if (dladdr(address, &info) == 0 || info.dli_fname == nullptr || *info.dli_fname == '\0') {
     return "?";
   }
+  if (info.dli_fname == executable.argv0) return executable.name;
   const char* slash = std::strrchr(info.dli_fname, '/');
   return slash != nullptr ? slash + 1 : info.dli_fname;
 }

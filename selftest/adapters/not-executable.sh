@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "never runs: this file is not executable"
