@@ -153,6 +153,7 @@ Process& Process::operator=(Process&&) noexcept = default;
 Process::~Process() = default;
 
 int Process::pid() const { return state_->child.id(); }
+int Process::exit_fd() const { return state_->pidfd; }
 
 Process Process::spawn(const ProcessSpec& spec) {
   if (spec.argv.empty()) throw SpawnError(spec.what + ": empty command line");

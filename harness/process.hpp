@@ -54,6 +54,8 @@ class Process {
   // Kills the process group and reaps the leader.
   ExitStatus kill();
   int pid() const;
+  // Readable once the process has exited (a pidfd), for waits that should end with it.
+  int exit_fd() const;
 
  private:
   struct State;

@@ -95,7 +95,7 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
 
   std::optional<Process> served;
   try {
-    served = server.serve_inetd(run, connection->accept_server(deadline), case_dir);
+    served = server.serve_inetd(run, connection->accept_server(deadline, adapter.exit_fd()), case_dir);
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }

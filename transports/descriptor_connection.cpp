@@ -19,7 +19,7 @@ ClientEndpoint DescriptorConnection::client() const {
   return endpoint;
 }
 
-ServerEndpoint DescriptorConnection::accept_server(std::chrono::steady_clock::time_point) {
+ServerEndpoint DescriptorConnection::accept_server(std::chrono::steady_clock::time_point, int) {
   return {server_in_.get(), server_out_ ? server_out_.get() : server_in_.get()};
 }
 

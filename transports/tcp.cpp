@@ -25,14 +25,15 @@ class TcpConnection : public Connection {
     return endpoint;
   }
 
-  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline) override {
+  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    pollfd pfd{listener_.get(), POLLIN, 0};
-    int ready = ::poll(&pfd, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
-    if (ready <= 0) {
+    pollfd watch[2] = {{listener_.get(), POLLIN, 0}, {give_up, POLLIN, 0}};
+    int ready = ::poll(watch, 2, left.count() > 0 ? static_cast<int>(left.count()) : 0);
+    if (ready <= 0 || !(watch[0].revents & POLLIN)) {
       throw std::runtime_error("the client never connected to " + host_ + " port " +
-                               std::to_string(port_));
+                               std::to_string(port_) +
+                               (watch[1].revents ? " (it exited without dialling)" : ""));
     }
     accepted_.reset(check_sys(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
     listener_.reset();

@@ -32,7 +32,9 @@ class Connection {
   virtual ~Connection() = default;
   virtual ClientEndpoint client() const = 0;
   // Blocks until the client has dialled, for transports where the client connects itself.
-  virtual ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline) = 0;
+  // `give_up` becomes readable when waiting is pointless (the client's pidfd: it exited).
+  virtual ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline,
+                                       int give_up = -1) = 0;
   // Once a process holds its copies, the harness closes its own, so that EOF can be seen.
   virtual void close_client_side() = 0;
   virtual void close_server_side() = 0;
@@ -57,7 +59,7 @@ class DescriptorConnection : public Connection {
   DescriptorConnection(UniqueFd client_in, UniqueFd client_out, UniqueFd server_in,
                        UniqueFd server_out, std::string unix_path = {});
   ClientEndpoint client() const override;
-  ServerEndpoint accept_server(std::chrono::steady_clock::time_point) override;
+  ServerEndpoint accept_server(std::chrono::steady_clock::time_point, int) override;
   void close_client_side() override;
   void close_server_side() override;
 

@@ -34,8 +34,8 @@ class TunnelConnection : public Connection {
     endpoint.fd_in = endpoint.fd_out = client_.get();
     return endpoint;
   }
-  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline) override {
-    return inner_->accept_server(deadline);
+  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override {
+    return inner_->accept_server(deadline, give_up);
   }
   void close_client_side() override { client_.reset(); }
   void close_server_side() override { inner_->close_server_side(); }

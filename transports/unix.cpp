@@ -1,5 +1,7 @@
 // An AF_UNIX socket bound to a path: the harness connects and hands the client the
-// connected descriptor, and names the path too for clients that dial it themselves.
+// connected descriptor, and names the path too, for clients that dial it themselves
+// (a ProxyCommand such as `nc -U path`).
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -14,19 +16,45 @@
 namespace sshtc {
 namespace {
 
-// sun_path holds 108 bytes, which a deep build tree can exceed: sockets live in a
-// short private directory of their own under TMPDIR.
+// A client that neither speaks on the descriptor it was handed nor dials the path within
+// this time is taken to wait for the server's banner first, on the descriptor.
+constexpr int kSilenceMs = 1000;
+
 class UnixConnection : public DescriptorConnection {
  public:
-  UnixConnection(UniqueFd client, UniqueFd server, std::filesystem::path dir, std::string path)
+  UnixConnection(UniqueFd client, UniqueFd server, UniqueFd listener, std::filesystem::path dir,
+                 std::string path)
       : DescriptorConnection(std::move(client), UniqueFd(), std::move(server), UniqueFd(), path),
+        listener_(std::move(listener)),
         dir_(std::move(dir)) {}
   ~UnixConnection() override {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
   }
 
+  // Serves whichever connection the client uses: the handed descriptor, once the client
+  // speaks on it (every SSH client sends its banner first) or leaves, or its own dial.
+  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override {
+    ServerEndpoint handed = DescriptorConnection::accept_server(deadline, give_up);
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    int wait = static_cast<int>(std::max<long>(0, std::min<long>(left.count(), kSilenceMs)));
+    pollfd watch[3] = {{listener_.get(), POLLIN, 0}, {handed.fd_in, POLLIN, 0}, {give_up, POLLIN, 0}};
+    if (::poll(watch, 3, wait) > 0 && (watch[0].revents & POLLIN) && !watch[1].revents) {
+      dialled_.reset(check_sys(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
+      return {dialled_.get(), dialled_.get()};
+    }
+    return handed;
+  }
+
+  void close_server_side() override {
+    DescriptorConnection::close_server_side();
+    dialled_.reset();
+    listener_.reset();
+  }
+
  private:
+  UniqueFd listener_, dialled_;
   std::filesystem::path dir_;
 };
 
@@ -34,6 +62,8 @@ class UnixTransport : public Transport {
  public:
   std::string name() const override { return "unix"; }
   std::unique_ptr<Connection> open() override {
+    // sun_path holds 108 bytes, which a deep build tree can exceed: sockets live in a
+    // short private directory of their own under TMPDIR.
     const char* tmp = getenv("TMPDIR");
     std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sshtc-unix-XXXXXX";
     if (!mkdtemp(pattern.data())) check_sys(-1, "mkdtemp for the unix transport");
@@ -49,11 +79,12 @@ class UnixTransport : public Transport {
 
     UniqueFd listener(check_sys(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket"));
     check_sys(::bind(listener.get(), raw, sizeof address), "bind");
-    check_sys(::listen(listener.get(), 1), "listen");
+    check_sys(::listen(listener.get(), 2), "listen");
     UniqueFd client(check_sys(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket"));
     check_sys(::connect(client.get(), raw, sizeof address), "connect");
     UniqueFd server(check_sys(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
-    return std::make_unique<UnixConnection>(std::move(client), std::move(server), pattern, path);
+    return std::make_unique<UnixConnection>(std::move(client), std::move(server),
+                                            std::move(listener), pattern, path);
   }
 };
 

@@ -17,7 +17,7 @@ namespace sshtc::proxy {
 namespace {
 
 // posix_spawn keeps the caller's process group unless asked otherwise: that is what we want.
-pid_t spawn(const std::vector<std::string>& argv, int output_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::string& stderr_path = "") {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -27,6 +27,10 @@ pid_t spawn(const std::vector<std::string>& argv, int output_fd) {
   if (output_fd >= 0) {
     posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
+  }
+  if (!stderr_path.empty()) {
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
   }
   pid_t pid = -1;
   int error = posix_spawn(&pid, args.front(), &actions, nullptr, args.data(), environ);
@@ -48,8 +52,8 @@ int wait_for(pid_t pid) {
 
 }  // namespace
 
-int run_client(const std::vector<std::string>& argv) {
-  pid_t pid = spawn(argv, -1);
+int run_client(const std::vector<std::string>& argv, const std::string& stderr_path) {
+  pid_t pid = spawn(argv, -1, stderr_path);
   if (pid < 0) return adapter::kSessionFailed;
   int status = wait_for(pid);
   if (status >= 0 && WIFEXITED(status)) return WEXITSTATUS(status);

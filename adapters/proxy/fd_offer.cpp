@@ -1,5 +1,6 @@
 #include "fd_offer.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include <system_error>
 
 #include "fd_passing.hpp"
+#include "shell_word.hpp"
 
 namespace sshtc::proxy {
 namespace {
@@ -25,6 +27,9 @@ int check(int result, const std::string& what) {
 FdOffer::FdOffer(int in, int out, std::chrono::milliseconds deadline)
     : dir_("sshtc-offer"), path_((dir_.path() / "fds.sock").string()),
       fds_(in == out ? std::vector<int>{in} : std::vector<int>{in, out}) {
+  // The client we spawn must not hold the transport too: a pipe's reader would never see the
+  // EOF the relay passes on by closing its copy.
+  for (int fd : fds_) check(::fcntl(fd, F_SETFD, FD_CLOEXEC), "fcntl FD_CLOEXEC");
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
   if (path_.size() >= sizeof address.sun_path) {
@@ -42,6 +47,11 @@ FdOffer::~FdOffer() {
   finish();
   ::close(listener_);
   ::close(stop_);
+}
+
+std::string FdOffer::relay_command(RelayMode mode) const {
+  return shell_word(SSHTC_FD_RELAY) + " " + shell_word(path_) +
+         (mode == RelayMode::kPass ? " --pass" : " --pump");
 }
 
 std::string FdOffer::finish() {

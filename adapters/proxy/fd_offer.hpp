@@ -23,8 +23,9 @@ class FdOffer {
   FdOffer(const FdOffer&) = delete;
   FdOffer& operator=(const FdOffer&) = delete;
 
-  // The socket's path, for sshtc-fd-relay's command line.
-  const std::string& path() const { return path_; }
+  // The shell command that fetches the descriptors: sshtc-fd-relay PATH --pass|--pump.
+  enum class RelayMode { kPass, kPump };
+  std::string relay_command(RelayMode mode) const;
   // Stops waiting and closes the descriptors: after this only the proxy holds them, so a pipe's
   // reader sees EOF when the proxy closes. Returns why they were not sent, or "" if they were.
   std::string finish();

@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+"""Paramiko client adapter for ssh-transport-conformance (adapter contract v1).
+
+Runs SSHTC_COMMAND over the byte stream the harness hands us with a bare
+paramiko.Transport (SSHClient would read ~/.ssh and the agent), and reports
+like `ssh`: the remote stdout on stdout, the remote exit status as ours, 255
+with a one-line reason on stderr when the session fails, 89 when this adapter
+cannot do the transport or scenario.
+
+`--proxy-command FD_RELAY` gives the Transport a paramiko.ProxyCommand instead
+of the stream itself: `nc` on tcp; on the other transports FD_RELAY, the
+suite's sshtc-fd-relay, which fetches the descriptors from an FdOffer.
+"""
+
+import argparse
+import contextlib
+import os
+import re
+import select
+import shutil
+import socket
+import sys
+import warnings
+
+# Newer cryptography releases warn about the ciphers paramiko imports; that
+# noise on stderr would bury the one-line reason the harness reads.
+warnings.filterwarnings('ignore', module=r'paramiko(\.|$)')
+
+EXIT_SESSION_FAILED = 255
+EXIT_UNSUPPORTED = 89
+
+try:
+    import paramiko  # noqa: E402  (after the warning filter on purpose)
+except ImportError as error:
+    # Not installed is a skip with the install hint, never a pass or a crash.
+    print(f'paramiko is not importable by {sys.executable} ({error}): '
+          'apt-get install python3-paramiko', file=sys.stderr)
+    sys.exit(EXIT_UNSUPPORTED)
+
+from fd_offer import FdOffer  # noqa: E402
+
+TCP_TRANSPORTS = {'tcp4', 'tcp6'}
+
+
+class Unsupported(Exception):
+    """This adapter cannot do the requested transport or scenario (exit 89)."""
+
+
+class PipePair:
+    """The socket-like object paramiko's Transport and Packetizer use
+    (settimeout, recv, send, close, _closed), made of a read pipe and a write
+    pipe. It has no getpeername, which is the truth for pipes: paramiko then
+    says ('unknown', 0) and makes no socket call."""
+
+    def __init__(self, fd_in: int, fd_out: int) -> None:
+        self._in = fd_in
+        self._out = fd_out
+        self._timeout = None
+        self._closed = False
+
+    def settimeout(self, timeout) -> None:
+        self._timeout = timeout
+
+    def recv(self, size: int) -> bytes:
+        # Transport polls with a 0.1 s timeout to notice it is being closed.
+        readable, _, _ = select.select([self._in], [], [], self._timeout)
+        if not readable:
+            raise socket.timeout()
+        return os.read(self._in, size)
+
+    def send(self, data: bytes) -> int:
+        return os.write(self._out, data)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            os.close(self._in)
+            os.close(self._out)
+
+
+def open_stream(env: dict):
+    """What paramiko.Transport is given: (host, port) lets paramiko dial tcp
+    itself; otherwise a socket or a PipePair over the harness's descriptors."""
+    transport = env['SSHTC_TRANSPORT']
+    if transport in TCP_TRANSPORTS:
+        return env['SSHTC_HOST'], int(env['SSHTC_PORT'])
+    fd_in, fd_out = int(env['SSHTC_FD_IN']), int(env['SSHTC_FD_OUT'])
+    if fd_in == fd_out:
+        # socket(fileno=) reads the family, type and protocol from the fd.
+        return socket.socket(fileno=fd_in)
+    return PipePair(fd_in, fd_out)
+
+
+def open_proxy_command(env: dict, relay: str,
+                       cleanup: contextlib.ExitStack) -> paramiko.ProxyCommand:
+    if env['SSHTC_TRANSPORT'] in TCP_TRANSPORTS:
+        if not shutil.which('nc'):
+            raise Unsupported('the tcp ProxyCommand is nc: '
+                              'apt-get install netcat-openbsd')
+        return paramiko.ProxyCommand(f'nc {env["SSHTC_HOST"]} '
+                                     f'{env["SSHTC_PORT"]}')
+    offer = cleanup.enter_context(FdOffer(int(env['SSHTC_FD_IN']),
+                                          int(env['SSHTC_FD_OUT'])))
+    return paramiko.ProxyCommand(offer.relay_command(relay))
+
+
+def wildcard(pattern: str) -> 're.Pattern':
+    """An OpenSSH host pattern ('*' and '?' only; '[' is literal, as in
+    '[127.0.0.1]:*') as a case-insensitive regular expression."""
+    return re.compile('.*'.join('.'.join(map(re.escape, part.split('?')))
+                                for part in pattern.split('*')),
+                      re.IGNORECASE)
+
+
+def line_matches(patterns: list, name: str) -> bool:
+    """OpenSSH's match_hostname over one known_hosts line: some pattern
+    matches and no negated ('!') pattern does."""
+    matched = False
+    for pattern in patterns:
+        if wildcard(pattern.lstrip('!')).fullmatch(name):
+            if pattern.startswith('!'):
+                return False
+            matched = True
+    return matched
+
+
+def known_keys(path: str, name: str) -> list:
+    """The host keys that `path` lists for `name`.
+
+    paramiko 2.12's HostKeys.lookup compares names literally (or hashed):
+    hostkeys.py _hostname_matches has no wildcard patterns, so the harness's
+    '[127.0.0.1]:*' never matches '[127.0.0.1]:PORT'. When the literal lookup
+    finds nothing, the file's lines are matched as OpenSSH matches them.
+    """
+    listed = paramiko.HostKeys(path).lookup(name)
+    if listed:
+        return list(listed.values())
+    with open(path, encoding='utf-8') as lines:
+        entries = [paramiko.hostkeys.HostKeyEntry.from_line(line)
+                   for line in lines
+                   if line.strip() and not line.lstrip().startswith('#')]
+    return [entry.key for entry in entries
+            if entry and entry.key and line_matches(entry.hostnames, name)]
+
+
+def check_host_key(transport: paramiko.Transport, env: dict) -> None:
+    host, port = env['SSHTC_HOST'], int(env['SSHTC_PORT'])
+    # The name known_hosts uses, as OpenSSH and paramiko's SSHClient write it.
+    name = host if port == 22 else f'[{host}]:{port}'
+    offered = transport.get_remote_server_key()
+    known = known_keys(env['SSHTC_KNOWN_HOSTS'], name)
+    if not any(key.asbytes() == offered.asbytes() for key in known):
+        raise paramiko.SSHException(
+            f'host key of {name} ({offered.get_name()}) not accepted: '
+            f'{len(known)} key(s) listed for it in {env["SSHTC_KNOWN_HOSTS"]}')
+
+
+def run_exec(transport: paramiko.Transport, env: dict) -> int:
+    transport.start_client()
+    check_host_key(transport, env)
+    identity = paramiko.Ed25519Key.from_private_key_file(env['SSHTC_IDENTITY'])
+    transport.auth_publickey(env['SSHTC_USER'], identity)
+    channel = transport.open_session()
+    channel.exec_command(env['SSHTC_COMMAND'])
+    # EOF on the remote stdin at once, like `ssh -n`: a command that reads
+    # stdin cannot hang the cell.
+    channel.shutdown_write()
+    while True:
+        data = channel.recv(32768)
+        if not data:
+            break
+        sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    status = channel.recv_exit_status()
+    if status < 0:
+        raise paramiko.SSHException('channel closed without an exit status')
+    return status
+
+
+def one_line(exc: BaseException) -> str:
+    return f'{type(exc).__name__}: {exc}'.replace('\n', ' ')
+
+
+def proxy_stderr(stream) -> str:
+    """What a ProxyCommand that has exited said, for the reason line."""
+    process = getattr(stream, 'process', None)
+    if process is None or process.poll() is None:
+        return ''
+    said = process.stderr.read().decode(errors='replace').strip()
+    return f' (ProxyCommand exited {process.returncode}: {said})'
+
+
+def main(argv: list) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--proxy-command', metavar='FD_RELAY',
+                        help='talk through a paramiko.ProxyCommand; FD_RELAY '
+                             'is sshtc-fd-relay')
+    parser.add_argument('--version', action='store_true')
+    args = parser.parse_args(argv[1:])
+    if args.version:
+        suffix = ' (ProxyCommand)' if args.proxy_command else ''
+        print(f'paramiko {paramiko.__version__}{suffix}')
+        return 0
+    with contextlib.ExitStack() as cleanup:
+        return run_session(dict(os.environ), args.proxy_command, cleanup)
+
+
+def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
+    try:
+        if env.get('SSHTC_SCENARIO') != 'exec':
+            raise Unsupported(f'scenario {env.get("SSHTC_SCENARIO")!r} '
+                              'not implemented')
+        stream = (open_proxy_command(env, relay, cleanup) if relay
+                  else open_stream(env))
+    except Unsupported as exc:
+        print(f'paramiko adapter: unsupported: {exc}', file=sys.stderr)
+        return EXIT_UNSUPPORTED
+    except (KeyError, ValueError, OSError) as exc:
+        print(f'paramiko adapter: session failed: bad stream from the '
+              f'harness: {one_line(exc)}', file=sys.stderr)
+        return EXIT_SESSION_FAILED
+
+    transport = None
+    try:
+        transport = paramiko.Transport(stream)
+        return run_exec(transport, env)
+    except Exception as exc:  # pylint: disable=broad-except
+        # Any failure of the session is exit 255, as with ssh.
+        print(f'paramiko adapter: session failed: {one_line(exc)}'
+              f'{proxy_stderr(stream)}', file=sys.stderr)
+        return EXIT_SESSION_FAILED
+    finally:
+        if transport is not None:
+            transport.close()
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
