@@ -32,19 +32,29 @@ class UnixConnection : public DescriptorConnection {
     std::filesystem::remove_all(dir_, ignored);
   }
 
-  // Serves whichever connection the client uses: the handed descriptor, once the client
-  // speaks on it (every SSH client sends its banner first) or leaves, or its own dial.
+  // Serves whichever connection the client uses: the handed descriptor once the client
+  // speaks on it (every SSH client sends its banner first), or its own dial of the path. A
+  // client that closed the handed descriptor has only the dial left.
   ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override {
     ServerEndpoint handed = DescriptorConnection::accept_server(deadline, give_up);
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    int wait = static_cast<int>(std::max<long>(0, std::min<long>(left.count(), kSilenceMs)));
+    auto silence_ends = std::chrono::steady_clock::now() + std::chrono::milliseconds(kSilenceMs);
     pollfd watch[3] = {{listener_.get(), POLLIN, 0}, {handed.fd_in, POLLIN, 0}, {give_up, POLLIN, 0}};
-    if (::poll(watch, 3, wait) > 0 && (watch[0].revents & POLLIN) && !watch[1].revents) {
-      dialled_.reset(check_sys(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
-      return {dialled_.get(), dialled_.get()};
+    for (;;) {
+      auto until = watch[1].fd >= 0 ? std::min(silence_ends, deadline) : deadline;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (::poll(watch, 3, static_cast<int>(std::max<long>(0, left.count()))) <= 0) return handed;
+      if (watch[0].revents & POLLIN) {
+        dialled_.reset(check_sys(::accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
+        return {dialled_.get(), dialled_.get()};
+      }
+      if (watch[2].revents) return handed;  // the client is gone: the server will see EOF
+      char byte;
+      if (watch[1].revents && ::recv(handed.fd_in, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0) {
+        return handed;
+      }
+      watch[1].fd = -1;  // closed by the client, unused
     }
-    return handed;
   }
 
   void close_server_side() override {

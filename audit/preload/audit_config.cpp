@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -57,7 +58,19 @@ bool read_environment() {
   }
   // Copied because the process may rewrite its environment after we looked.
   std::strcpy(config.directory, directory);
-  read_transport_fds(std::getenv("SSHTC_AUDIT_TRANSPORT_FDS"));
+  // The transport's descriptors are those of the process the harness started. A program it
+  // runs in turn (ssh's ProxyCommand shell) has other descriptors under the same numbers, so
+  // the first audited process claims the list for its pid; an exec keeps the pid, and the claim.
+  const char* owner = std::getenv("SSHTC_AUDIT_TRANSPORT_PID");
+  const long pid = static_cast<long>(getpid());
+  if (owner == nullptr) {
+    char text[24];
+    std::snprintf(text, sizeof text, "%ld", pid);
+    setenv("SSHTC_AUDIT_TRANSPORT_PID", text, 0);
+  }
+  if (owner == nullptr || std::strtol(owner, nullptr, 10) == pid) {
+    read_transport_fds(std::getenv("SSHTC_AUDIT_TRANSPORT_FDS"));
+  }
   read_profile(std::getenv("SSHTC_ERRNO_PROFILE"));
   return true;
 }
