@@ -187,16 +187,18 @@ bool MatrixCase::settled_by_expectations(const SessionResult& session, const std
   // Client expectations settle the cell. Server ones (their "client" field names the server)
   // cover the server's known findings, which are about the server and not about this client;
   // a server's session-fails (it cannot serve this transport at all) settles the cell too.
-  std::vector<const Expectation*> expected, server_expected;
+  std::vector<const Expectation*> expected, server_expected, server_refusals;
   for (const auto& expectation : default_expectations()) {
     if (expectation.side == "client" && expectation.covers(cell.client.name, version, cell.transport, cell.column())) {
       expected.push_back(&expectation);
     }
     if (expectation.side == "server" && expectation.covers(cell.server, "", cell.transport, cell.column())) {
       server_expected.push_back(&expectation);
-      if (expectation.rule == kSessionFails) expected.push_back(&expectation);
+      if (expectation.rule == kSessionFails) server_refusals.push_back(&expectation);
     }
   }
+  // The client's own expectations first: the first one seen gives the cell its reason.
+  expected.insert(expected.end(), server_refusals.begin(), server_refusals.end());
   std::vector<Observation> findings;
   try {
     findings = audit_findings(session.dir);
@@ -218,20 +220,27 @@ bool MatrixCase::settled_by_expectations(const SessionResult& session, const std
                     << "\n" << session.evidence();
     }
   }
+  // A client that hangs fails its cell whatever else is known, unless the hang itself is.
+  bool hang_known = std::any_of(expected.begin(), expected.end(),
+                                [](const Expectation* e) { return e->rule == kSessionHangs; });
+  if (session.client_hung() && !hang_known) {
+    ADD_FAILURE() << where(command) << ": " << session.hang_description() << "\n"
+                  << session.evidence();
+    return true;
+  }
   if (expected.empty()) return false;
 
+  bool session_failed = session.client.code == kSessionFailed || session.client_hung();
   // A server that cannot serve this transport ends the session before the client gets to its
   // known calls: those unseen are no sign of a stale expectation then.
-  bool server_refused = session.client.code == kSessionFailed &&
-                        std::any_of(expected.begin(), expected.end(), [](const Expectation* e) {
-                          return e->side == "server" && e->rule == kSessionFails;
-                        });
+  bool server_refused = session_failed && !server_refusals.empty();
   for (const Expectation* e : expected) {
     auto seen = std::find_if(findings.begin(), findings.end(), [&](const Observation& finding) {
       return finding.side == e->side && finding.rule == e->rule;
     });
-    bool observed = e->rule == kSessionFails ? session.client.code == kSessionFailed
-                                             : seen != findings.end();
+    bool observed = e->rule == kSessionFails   ? session_failed
+                    : e->rule == kSessionHangs ? session.client_hung()
+                                               : seen != findings.end();
     if (!observed && server_refused) continue;
     if (!observed) {
       expected_verdict_ = "XPASS";
@@ -240,10 +249,11 @@ bool MatrixCase::settled_by_expectations(const SessionResult& session, const std
                     << "expectation is stale, or the suite stopped catching it\n" << session.evidence();
     } else if (expected_reason_.empty()) {
       // Whether the session still worked tells a harmless probe from a fatal call.
-      std::string outcome = session.client.code == kSessionFailed
-                                ? "the session failed: " + session.client_stderr.substr(
-                                                               0, session.client_stderr.find('\n'))
-                                : "the session still worked (client " + session.client.describe() + ")";
+      std::string outcome =
+          session.client_hung() ? session.hang_description()
+          : session.client.code == kSessionFailed
+              ? "the session failed: " + session.client_stderr.substr(0, session.client_stderr.find('\n'))
+              : "the session still worked (client " + session.client.describe() + ")";
       expected_reason_ = e->rule + " [" + e->reference + "]: " +
                          (seen != findings.end() ? seen->description + "; " + outcome : outcome);
     }

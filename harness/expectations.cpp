@@ -1,5 +1,7 @@
 #include "expectations.hpp"
 
+#include "../audit/audit_rules.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -95,6 +97,13 @@ std::vector<Expectation> load_expectations(const fs::path& file) {
     }
     Expectation e{fields[0], fields[1], split(fields[2], ","), fields[3], fields[4],
                   fields[5], fields[6], where};
+    // A misspelt rule would never match, and its cells would read XPASS for the wrong reason.
+    const std::string known_rules[] = {kTcpOptionOnNonTcp, kIpOptionOnNonInet,
+                                       kSocketCallOnNonSocket, kSessionFails, kSessionHangs};
+    if (std::find(std::begin(known_rules), std::end(known_rules), e.rule) == std::end(known_rules)) {
+      throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " +
+                               kSessionFails + " or " + kSessionHangs + ")");
+    }
     if (e.side != "client" && e.side != "server") {
       throw std::runtime_error(where + ": side must be client or server, not '" + e.side + "'");
     }

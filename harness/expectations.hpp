@@ -8,14 +8,17 @@
 
 namespace sshtc {
 
+// Outcomes an expectation may name instead of an audit rule: the session failed with no
+// socket-call finding to explain it, or the client hung (it did not notice its stream end).
 inline const std::string kSessionFails = "session-fails";
+inline const std::string kSessionHangs = "session-hangs";
 
 struct Expectation {
   std::string client;
   std::string versions;  // "*" or ">=1.5.1 <2.18.0"
   std::vector<std::string> transports;
   std::string side;  // client or server
-  std::string rule;  // audit rule id, or session-fails
+  std::string rule;  // audit rule id, session-fails or session-hangs
   std::string reference;
   std::string reason;
   std::string source;  // file:line, for messages

@@ -1,5 +1,9 @@
 #include "session.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <vector>
@@ -33,8 +37,29 @@ ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndp
   return spec;
 }
 
-void collect_client(SessionResult& result, Process& adapter, Clock::time_point deadline) {
-  result.client = adapter.wait_until(deadline);
+// True when the server exits before the client does (both still running until one exits).
+bool server_exits_first(Process& adapter, Process& server, Clock::time_point deadline) {
+  pollfd exits[2] = {{adapter.exit_fd(), POLLIN, 0}, {server.exit_fd(), POLLIN, 0}};
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    int ready = ::poll(exits, 2, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    return ready > 0 && !exits[0].revents;
+  }
+}
+
+// When the server exits first, the client's deadline shrinks to the EOF grace, so a client
+// that never notices the end of its stream fails in seconds, not at the deadline.
+void collect_client(SessionResult& result, Process& adapter, Process* server,
+                    const SessionRequest& request, Clock::time_point deadline) {
+  result.eof_grace = request.eof_grace;
+  auto until = deadline;
+  if (server && server_exits_first(adapter, *server, deadline)) {
+    until = std::min(deadline, Clock::now() + request.eof_grace);
+  }
+  result.client = adapter.wait_until(until);
+  result.client_outlived_server = result.client.timed_out && until < deadline;
   result.client_stdout = read_file(result.dir / "adapter.stdout");
   result.client_stderr = read_file(result.dir / "adapter.stderr");
 }
@@ -49,6 +74,20 @@ std::chrono::milliseconds SessionRequest::session_timeout() {
   const char* custom = std::getenv("SSHTC_TIMEOUT_SECONDS");
   double seconds = custom && *custom ? std::atof(custom) : 20.0;
   return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : 20.0) * 1000));
+}
+
+std::chrono::milliseconds SessionRequest::eof_grace_period() {
+  const char* custom = std::getenv("SSHTC_EOF_GRACE_SECONDS");
+  double seconds = custom && *custom ? std::atof(custom) : 3.0;
+  return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : 3.0) * 1000));
+}
+
+std::string SessionResult::hang_description() const {
+  if (!client_outlived_server) return "the client was still running at the deadline (killed)";
+  char grace[32];
+  std::snprintf(grace, sizeof grace, "%.1f", eof_grace.count() / 1000.0);
+  return "the server exited (" + server.describe() + ") and the client was still running " +
+         grace + " s later (killed): it did not notice the end of its stream";
 }
 
 std::string SessionResult::evidence() const {
@@ -101,7 +140,7 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
   }
   connection->close_server_side();
 
-  collect_client(result, adapter, deadline);
+  collect_client(result, adapter, served ? &*served : nullptr, request, deadline);
   if (served) {
     // After the client hangs up, the server has a moment to finish its log, then goes.
     auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
@@ -119,7 +158,7 @@ SessionResult run_client(const RunDirectory& run, const Client& client,
   auto start = Clock::now();
   Process adapter = Process::spawn(adapter_spec(
       client, adapter_environment(run, endpoint, transport, request), endpoint, case_dir));
-  collect_client(result, adapter, start + request.timeout);
+  collect_client(result, adapter, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;
 }

@@ -21,7 +21,11 @@ struct SessionRequest {
   std::string scenario;  // SSHTC_SCENARIO
   std::string command;   // SSHTC_COMMAND
   std::chrono::milliseconds timeout = session_timeout();
-  static std::chrono::milliseconds session_timeout();  // SSHTC_TIMEOUT_SECONDS, default 20
+  // A client must notice its stream ending: once the server has exited, the client has this
+  // long to finish, however far off the deadline is.
+  std::chrono::milliseconds eof_grace = eof_grace_period();
+  static std::chrono::milliseconds session_timeout();   // SSHTC_TIMEOUT_SECONDS, default 20
+  static std::chrono::milliseconds eof_grace_period();  // SSHTC_EOF_GRACE_SECONDS, default 3
 };
 
 struct SessionResult {
@@ -29,10 +33,18 @@ struct SessionResult {
   std::string client_stdout;
   std::string client_stderr;
   ExitStatus server;          // sshd -i exits 255 when the client disconnects: no verdict
+  // The server exited and the client was still running eof_grace later (then killed): it
+  // did not notice the end of its stream.
+  bool client_outlived_server = false;
+  std::chrono::milliseconds eof_grace{0};
   std::string harness_error;  // the harness itself could not complete the session
   std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, audit-*/
   double seconds = 0;
 
+  // Killed at the deadline or after outliving the server.
+  bool client_hung() const { return client.timed_out; }
+  // "the server exited (exit 1) and the client was still running 3 s later", or the deadline.
+  std::string hang_description() const;
   // The logs a failure message should show: adapter stderr and the end of sshd's log.
   std::string evidence() const;
 };

@@ -49,6 +49,9 @@ TEST(Expectations, TheProjectFileLoadsAndMalformedLinesAreNamed) {
   std::ofstream(file) << "# comment\nasyncssh | * | unix | client | tcp-option-on-non-tcp\n";
   EXPECT_NE(error_of([&] { load_expectations(file); }).find(file.string() + ":2: expected 7 fields"),
             std::string::npos);
+  std::ofstream(file) << "asyncssh | * | unix | client | tcp-nodelay | ref | why\n";
+  EXPECT_NE(error_of([&] { load_expectations(file); }).find(file.string() + ":1: unknown rule 'tcp-nodelay'"),
+            std::string::npos);
   fs::remove(file);
 }
 

@@ -98,6 +98,22 @@ TEST_F(Session, CrashingSshdFailsTheSessionWithEvidence) {
   EXPECT_EQ(result.server.describe(), "killed by SIGSEGV");
 }
 
+TEST_F(Session, ClientThatMissesTheEndOfItsStreamIsKilledAfterTheEofGrace) {
+  ::setenv("SSHTC_SSHD", (kAdapters + "crashes.sh").c_str(), 1);
+  auto start = Clock::now();
+  SessionRequest request{"exec", "echo hi"};
+  request.eof_grace = std::chrono::milliseconds(300);
+  auto result = run_session(*run_, {"hangs", {kAdapters + "hangs.sh"}}, *find_transport("socketpair"),
+                            *find_server("sshd-i"), request, run_->case_dir("deaf"));
+  ::unsetenv("SSHTC_SSHD");
+  EXPECT_TRUE(result.client_hung());
+  EXPECT_TRUE(result.client_outlived_server);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(3)) << "the 20 s deadline, not the grace";
+  EXPECT_EQ(result.hang_description(),
+            "the server exited (killed by SIGSEGV) and the client was still running 0.3 s later "
+            "(killed): it did not notice the end of its stream");
+}
+
 TEST(RunDirectorySetup, BrokenSshdConfigIsRejectedBeforeAnyCase) {
   fs::path dir = scratch_dir("broken");
   fs::path broken = dir / "sshd_config.in";

@@ -38,6 +38,9 @@ class FdOffer:
 
     def _serve(self) -> None:
         connection, _ = self._listener.accept()
+        # Gone at once, so that an adapter killed at the harness's deadline
+        # leaves nothing behind.
+        self._remove_directory()
         with connection:
             socket.send_fds(connection, [b'\0'], self._fds)
         # Only the relay holds the transport now, so a pipe's reader sees
@@ -50,4 +53,7 @@ class FdOffer:
 
     def __exit__(self, *exc_info) -> None:
         self._listener.close()
+        self._remove_directory()
+
+    def _remove_directory(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)

@@ -14,6 +14,7 @@ suite's sshtc-fd-relay, which fetches the descriptors from an FdOffer.
 
 import argparse
 import contextlib
+import logging
 import os
 import re
 import select
@@ -38,6 +39,10 @@ except ImportError as error:
     sys.exit(EXIT_UNSUPPORTED)
 
 from fd_offer import FdOffer  # noqa: E402
+
+# paramiko logs its transport thread's errors; with no handler configured,
+# logging's last resort prints them on stderr ahead of our one-line reason.
+logging.getLogger('paramiko').addHandler(logging.NullHandler())
 
 TCP_TRANSPORTS = {'tcp4', 'tcp6'}
 
@@ -187,7 +192,8 @@ def proxy_stderr(stream) -> str:
     if process is None or process.poll() is None:
         return ''
     said = process.stderr.read().decode(errors='replace').strip()
-    return f' (ProxyCommand exited {process.returncode}: {said})'
+    return f' (ProxyCommand exited {process.returncode}' + \
+        (f': {said})' if said else ')')
 
 
 def main(argv: list) -> int:

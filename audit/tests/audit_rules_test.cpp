@@ -74,6 +74,14 @@ TEST(AuditRules, AnySocketCallOnANonSocketIsAFinding) {
   EXPECT_EQ(rule_ids({send_on_tty}), RuleIds{kSocketCallOnNonSocket});
 }
 
+TEST(AuditRules, ACallOnAClosedDescriptorIsNoTransportFinding) {
+  AuditRecord recv_after_close = on_pipe(unix_stream);
+  recv_after_close.kind = "badf";
+  recv_after_close.fd = -1;
+  recv_after_close.call = "recv";
+  EXPECT_EQ(rule_ids({recv_after_close}), RuleIds{});
+}
+
 TEST(AuditRules, OneCallCanBreakSeveralRules) {
   EXPECT_EQ(rule_ids({on_pipe(with_option(unix_stream, "IPPROTO_TCP", "TCP_NODELAY"))}),
             (RuleIds{kTcpOptionOnNonTcp, kSocketCallOnNonSocket}));
