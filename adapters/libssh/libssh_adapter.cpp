@@ -1,14 +1,22 @@
 // libssh behind contract v1: the library dials tcp itself and takes every other socket
-// through SSH_OPTIONS_FD.
+// through SSH_OPTIONS_FD. With --proxy-command it talks through SSH_OPTIONS_PROXYCOMMAND
+// instead, the way users reach a jump host or a tunnel: `nc` on tcp, sshtc-fd-relay --pump
+// (which fetches the transport from an FdOffer) on every other transport, pipes included.
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <unistd.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "../contract/contract.hpp"
+#include "../proxy/fd_offer.hpp"
+#include "../proxy/shell_word.hpp"
 
 using namespace sshtc::adapter;
+using sshtc::proxy::FdOffer;
+using sshtc::proxy::shell_word;
 
 namespace {
 
@@ -23,7 +31,25 @@ void set(ssh_session session, ssh_options_e option, const void* value, const cha
   }
 }
 
-void configure(ssh_session session, const Contract& c) {
+// Long enough for libssh to fork its proxy command; the harness's deadline ends a hang.
+constexpr std::chrono::seconds kOfferDeadline{15};
+constexpr const char* kNetcat = "/usr/bin/nc";
+
+// The proxy command for this transport; `offer` holds the descriptors it fetches.
+std::string proxy_command(const Contract& c, std::unique_ptr<FdOffer>& offer) {
+  if (c.fd_in < 0) {
+    if (::access(kNetcat, X_OK) != 0) cannot_do("nc is not installed: apt-get install netcat-openbsd");
+    return std::string(kNetcat) + " " + shell_word(c.host) + " " + std::to_string(c.port);
+  }
+  try {
+    offer = std::make_unique<FdOffer>(c.fd_in, c.fd_out, kOfferDeadline);
+  } catch (const std::exception& error) {
+    session_failed(std::string("fd offer: ") + error.what());
+  }
+  return offer->relay_command(FdOffer::RelayMode::kPump);
+}
+
+void configure(ssh_session session, const Contract& c, std::unique_ptr<FdOffer>* offer) {
   set(session, SSH_OPTIONS_HOST, c.host.c_str(), "SSH_OPTIONS_HOST");
   set(session, SSH_OPTIONS_PORT, &c.port, "SSH_OPTIONS_PORT");
   set(session, SSH_OPTIONS_USER, c.user.c_str(), "SSH_OPTIONS_USER");
@@ -35,7 +61,10 @@ void configure(ssh_session session, const Contract& c) {
   // What an interactive application asks for; libssh applies it only to sockets it dials.
   int nodelay = 1;
   set(session, SSH_OPTIONS_NODELAY, &nodelay, "SSH_OPTIONS_NODELAY");
-  if (c.fd_in >= 0) {
+  if (offer) {
+    std::string command = proxy_command(c, *offer);
+    set(session, SSH_OPTIONS_PROXYCOMMAND, command.c_str(), "SSH_OPTIONS_PROXYCOMMAND");
+  } else if (c.fd_in >= 0) {
     if (c.fd_in != c.fd_out) {
       cannot_do("libssh takes one descriptor for both directions (SSH_OPTIONS_FD); "
                 "this transport has separate read and write descriptors");
@@ -84,15 +113,24 @@ int exec(ssh_session session, const Contract& c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-    std::printf("%s\n", version_line().c_str());
-    return 0;
+  bool via_proxy = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--proxy-command") == 0) {
+      via_proxy = true;
+    } else if (std::strcmp(argv[i], "--version") == 0) {
+      std::printf("%s%s\n", version_line().c_str(), via_proxy ? " (ProxyCommand)" : "");
+      return 0;
+    } else {
+      std::fprintf(stderr, "usage: %s [--proxy-command] [--version]\n", argv[0]);
+      return kSessionFailed;
+    }
   }
   Contract c = Contract::from_environment();
   if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
   ssh_init();
   ssh_session session = ssh_new();
-  configure(session, c);
+  std::unique_ptr<FdOffer> offer;
+  configure(session, c, via_proxy ? &offer : nullptr);
   authenticate(session, c);
   int status = exec(session, c);
   ssh_disconnect(session);

@@ -5,7 +5,6 @@
 // `--rw-callbacks` (row libssh2-rw) replaces libssh2's send()/recv() with read(FD_IN) and
 // write(FD_OUT) callbacks: the only way libssh2 1.10 can run over two pipes.
 #include <libssh2.h>
-#include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include <string>
 
 #include "../contract/contract.hpp"
+#include "../contract/dial.hpp"
 
 using namespace sshtc::adapter;
 
@@ -30,27 +30,6 @@ std::string last_error(LIBSSH2_SESSION* session) {
   char* message = nullptr;
   libssh2_session_last_error(session, &message, nullptr, 0);
   return message ? message : "no error message";
-}
-
-int dial(const Contract& c) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int rc = getaddrinfo(c.host.c_str(), std::to_string(c.port).c_str(), &hints, &found);
-  if (rc != 0) session_failed("getaddrinfo(" + c.host + "): " + gai_strerror(rc));
-  std::string error = "no address";
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd >= 0 && connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      freeaddrinfo(found);
-      return fd;
-    }
-    error = std::strerror(errno);
-    if (fd >= 0) close(fd);
-  }
-  freeaddrinfo(found);
-  session_failed("connect to " + c.host + " port " + std::to_string(c.port) + ": " + error);
 }
 
 // The callbacks answer as libssh2's own send()/recv() wrappers do: a byte count, or -errno

@@ -3,7 +3,6 @@
 // unconditionally, treating any failure as fatal, then runs the real session through the
 // adapter named on its command line (libssh) over that same descriptor.
 // The suite must catch it on every non-TCP transport and pass it on tcp4/tcp6.
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -14,24 +13,11 @@
 #include <string>
 
 #include "../contract/contract.hpp"
+#include "../contract/dial.hpp"
 
 using namespace sshtc::adapter;
 
 namespace {
-
-int dial(const Contract& c) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int error = getaddrinfo(c.host.c_str(), std::to_string(c.port).c_str(), &hints, &found);
-  if (error != 0) session_failed("getaddrinfo(" + c.host + "): " + gai_strerror(error));
-  int fd = ::socket(found->ai_family, found->ai_socktype, found->ai_protocol);
-  if (fd < 0 || ::connect(fd, found->ai_addr, found->ai_addrlen) != 0) {
-    session_failed("connect to " + c.host + " port " + std::to_string(c.port) + ": " + strerror(errno));
-  }
-  freeaddrinfo(found);
-  return fd;
-}
 
 // What asyncssh's SSHConnection.connection_made did up to 2.17.
 void set_option(int fd, int level, int option, const char* name) {

@@ -1,0 +1,95 @@
+// The audit's strictness, end to end through the door a user's own client comes in by:
+// SSHTC_EXTRA_CLIENTS. A client that makes any TCP-level or IP-level call on a stream that is
+// not TCP, set or get, or a socket call on a pipe, gets FAIL with the call named, even though
+// its session works; the same client without the call gets PASS.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "../harness/case_record.hpp"
+#include "../harness/process.hpp"
+#include "matrix.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+struct StrayCall {
+  std::string client;     // the row it gets
+  std::string call;       // sshtc-planted-call's CALL
+  std::string transport;
+  std::string verdict;
+  std::vector<std::string> reason_has;  // what the cell's reason must name
+};
+
+const std::vector<StrayCall> kStrayCalls = {
+    {"stray-keepidle", "set:IPPROTO_TCP:TCP_KEEPIDLE", "unix", "FAIL",
+     {"stray-keepidle over unix", "setsockopt(fd", "[AF_UNIX/SOCK_STREAM, transport], IPPROTO_TCP, TCP_KEEPIDLE) = -1 EOPNOTSUPP",
+      "from sshtc-planted-call [tcp-option-on-non-tcp]"}},
+    {"stray-keepidle", "set:IPPROTO_TCP:TCP_KEEPIDLE", "tcp4", "PASS", {}},
+    {"stray-user-timeout", "get:IPPROTO_TCP:TCP_USER_TIMEOUT", "socketpair", "FAIL",
+     {"getsockopt(fd", "IPPROTO_TCP, TCP_USER_TIMEOUT) = -1 EOPNOTSUPP", "[tcp-option-on-non-tcp]"}},
+    {"stray-tos", "set:IPPROTO_IP:IP_TOS", "tunnel", "FAIL",
+     {"[AF_UNIX/SOCK_STREAM, transport], IPPROTO_IP, IP_TOS) = -1", "[ip-option-on-non-inet]"}},
+    {"stray-tclass", "get:IPPROTO_IPV6:IPV6_TCLASS", "tcp4", "FAIL",
+     {"[AF_INET/SOCK_STREAM/IPPROTO_TCP, not transport], IPPROTO_IPV6, IPV6_TCLASS)", "[ip-option-on-non-inet]"}},
+    {"stray-peername", "getpeername", "pipe", "FAIL",
+     {"getpeername(fd", "[pipe, transport]) = -1 ENOTSOCK", "[socket-call-on-non-socket]"}},
+    {"stray-none", "none", "pipe", "PASS", {}},
+    {"stray-none", "none", "socketpair", "PASS", {}},
+};
+
+// A user's adapter is one executable: this one wraps the planted control and the libssh
+// adapter (through ProxyCommand, so that it can do pipes too).
+fs::path write_wrapper(const fs::path& dir, const StrayCall& stray) {
+  fs::path wrapper = dir / stray.client;
+  std::ofstream(wrapper) << "#!/bin/sh\nexec '" SSHTC_PLANTED_CALL "' '" << stray.call
+                         << "' '" SSHTC_LIBSSH_ADAPTER "' --proxy-command \"$@\"\n";
+  fs::permissions(wrapper, fs::perms::owner_all);
+  return wrapper;
+}
+
+TEST(StrayCalls, AnyTcpOrIpCallOnANonTcpStreamFailsItsCellWithTheCallNamed) {
+  const RunContext& context = RunContext::get();
+  fs::path dir = context.run.case_dir("StrayCalls");
+  std::string extra_clients, filter;
+  for (const auto& stray : kStrayCalls) {
+    if (extra_clients.find(stray.client + "=") == std::string::npos) {
+      extra_clients += (extra_clients.empty() ? "" : ";") + stray.client + "=" +
+                       write_wrapper(dir, stray).string();
+    }
+    std::string cell = stray.client + "_" + stray.transport;
+    for (char& c : cell) {
+      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    }
+    filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") + cell;
+  }
+  Environment env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"},
+                     {"SSHTC_RUN_DIR", context.run.root.string()},
+                     {"SSHTC_RESULTS_DIR", (dir / "results").string()},
+                     {"SSHTC_EXTRA_CLIENTS", extra_clients}};
+  auto matrix = run_command("the matrix with stray-call clients",
+                            {"/proc/self/exe", "--gtest_filter=" + filter}, dir / "matrix",
+                            std::chrono::seconds(60), env);
+  ASSERT_FALSE(matrix.status.timed_out) << matrix.output;
+
+  auto records = read_records(dir / "results");
+  for (const auto& stray : kStrayCalls) {
+    auto record = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
+      return r.client == stray.client && r.transport == stray.transport;
+    });
+    ASSERT_NE(record, records.end()) << stray.client << " over " << stray.transport
+                                     << " left no record\n" << matrix.output;
+    EXPECT_EQ(record->verdict, stray.verdict)
+        << stray.client << " (" << stray.call << ") over " << stray.transport << ": " << record->reason;
+    for (const auto& text : stray.reason_has) {
+      EXPECT_NE(record->reason.find(text), std::string::npos)
+          << stray.client << " over " << stray.transport << ": the reason does not name '" << text
+          << "':\n" << record->reason;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sshtc
