@@ -1,5 +1,7 @@
 #include "process.hpp"
 
+#include "scratch_dir.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,6 +33,8 @@ void kill_live_groups_and_reraise(int sig) {
     pid_t pg = group.load();
     if (pg > 0) ::kill(-pg, SIGKILL);
   }
+  // Once nothing writes into them any more.
+  remove_scratch_dirs_on_signal();
   ::signal(sig, SIG_DFL);
   ::raise(sig);
 }

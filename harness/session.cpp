@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audit_findings.hpp"
+#include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -24,12 +25,15 @@ std::string tail(const std::string& text, size_t lines) {
   return out;
 }
 
+// `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
+// killed at its deadline cleans up nothing) goes with the session.
 ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndpoint& endpoint,
-                         const fs::path& case_dir) {
+                         const fs::path& case_dir, const ScratchDir& scratch) {
   ProcessSpec spec;
   spec.what = client.name + " adapter";
   spec.argv = client.command;
   spec.env = std::move(env);
+  spec.env["TMPDIR"] = scratch.path().string();
   if (endpoint.fd_in >= 0) spec.inherited_fds = {endpoint.fd_in, endpoint.fd_out};
   add_audit_environment(spec.env, audit_dir(case_dir, "client"), spec.inherited_fds);
   spec.stdout_path = case_dir / "adapter.stdout";
@@ -128,8 +132,9 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
 
   auto connection = transport.open();
   ClientEndpoint endpoint = connection->client();
+  ScratchDir scratch("sshtc-client");
   Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, endpoint, transport.name(), request), endpoint, case_dir));
+      client, adapter_environment(run, endpoint, transport.name(), request), endpoint, case_dir, scratch));
   connection->close_client_side();
 
   std::optional<Process> served;
@@ -156,8 +161,9 @@ SessionResult run_client(const RunDirectory& run, const Client& client,
   SessionResult result;
   result.dir = case_dir;
   auto start = Clock::now();
+  ScratchDir scratch("sshtc-client");
   Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, endpoint, transport, request), endpoint, case_dir));
+      client, adapter_environment(run, endpoint, transport, request), endpoint, case_dir, scratch));
   collect_client(result, adapter, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;

@@ -2,7 +2,6 @@
 // connected descriptor, and names the path too, for clients that dial it themselves
 // (a ProxyCommand such as `nc -U path`).
 #include <poll.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "../harness/scratch_dir.hpp"
 #include "transport.hpp"
 
 namespace sshtc {
@@ -22,15 +22,11 @@ constexpr int kSilenceMs = 1000;
 
 class UnixConnection : public DescriptorConnection {
  public:
-  UnixConnection(UniqueFd client, UniqueFd server, UniqueFd listener, std::filesystem::path dir,
+  UnixConnection(UniqueFd client, UniqueFd server, UniqueFd listener, ScratchDir dir,
                  std::string path)
       : DescriptorConnection(std::move(client), UniqueFd(), std::move(server), UniqueFd(), path),
         listener_(std::move(listener)),
         dir_(std::move(dir)) {}
-  ~UnixConnection() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
 
   // Serves whichever connection the client uses: the handed descriptor once the client
   // speaks on it (every SSH client sends its banner first), or its own dial of the path. A
@@ -65,19 +61,16 @@ class UnixConnection : public DescriptorConnection {
 
  private:
   UniqueFd listener_, dialled_;
-  std::filesystem::path dir_;
+  ScratchDir dir_;
 };
 
 class UnixTransport : public Transport {
  public:
   std::string name() const override { return "unix"; }
   std::unique_ptr<Connection> open() override {
-    // sun_path holds 108 bytes, which a deep build tree can exceed: sockets live in a
-    // short private directory of their own under TMPDIR.
-    const char* tmp = getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/sshtc-unix-XXXXXX";
-    if (!mkdtemp(pattern.data())) check_sys(-1, "mkdtemp for the unix transport");
-    std::string path = pattern + "/sshd.sock";
+    // sun_path holds 108 bytes, which a deep build tree can exceed.
+    ScratchDir dir("sshtc-unix");
+    std::string path = (dir.path() / "sshd.sock").string();
 
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -94,7 +87,7 @@ class UnixTransport : public Transport {
     check_sys(::connect(client.get(), raw, sizeof address), "connect");
     UniqueFd server(check_sys(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC), "accept"));
     return std::make_unique<UnixConnection>(std::move(client), std::move(server),
-                                            std::move(listener), pattern, path);
+                                            std::move(listener), std::move(dir), path);
   }
 };
 
