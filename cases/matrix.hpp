@@ -50,8 +50,10 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   std::string where(const std::string& command) const;
 
  private:
-  // Judges the audit's findings against the expectations. True when that settles the case:
-  // XFAIL (the known finding was seen) or XPASS (it was not: the expectation is stale).
+  // Judges the audit's findings and the session's outcome against the expectations. True when
+  // that settles the case: FAIL (an unknown finding, hang or failure), XPASS (a known one was
+  // not seen: the expectation is stale) or XFAIL of a session that was to fail. A session that
+  // still works with its known findings (XFAIL) goes on to the scenario's own checks.
   bool settled_by_expectations(const SessionResult& session, const std::string& command);
 
   std::string scenario_;
