@@ -2,7 +2,7 @@
 // SSHTC_EXTRA_CLIENTS. A client that makes any TCP-level or IP-level call on a stream that is
 // not TCP, set or get, or a socket call on a pipe, gets FAIL with the call named, even though
 // its session works; the same client without the call gets PASS. A known probe is XFAIL, but
-// its expectation does not excuse a session that breaks.
+// its expectation does not excuse a session that breaks, and one that is no longer seen is XPASS.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -28,7 +28,8 @@ struct StrayCall {
 // Added to the project's expectations: the stray-probe rows' call as a known, harmless probe.
 const char* kKnownProbes =
     "stray-probe | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
-    "stray-probe-broken | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n";
+    "stray-probe-broken | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
+    "stray-stale | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a probe since removed\n";
 
 const std::vector<StrayCall> kStrayCalls = {
     {"stray-keepidle", "set:IPPROTO_TCP:TCP_KEEPIDLE", "unix", "FAIL",
@@ -50,6 +51,8 @@ const std::vector<StrayCall> kStrayCalls = {
     {"stray-probe-broken", "get:IPPROTO_TCP:TCP_NODELAY", "socketpair", "FAIL",
      {"the session failed (cannot run /nonexistent/adapter", "no expectation of this cell says it should"},
      true},
+    {"stray-stale", "none", "socketpair", "XPASS",
+     {"XPASS: expected client tcp-option-on-non-tcp (the suite's own test", "the expectation is stale"}},
 };
 
 // A user's adapter is one executable: this one wraps the planted control and the libssh
