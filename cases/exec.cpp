@@ -1,6 +1,7 @@
 // Scenario `exec`: a remote command's output and exit status come back intact.
 #include <random>
 
+#include "../harness/printable.hpp"
 #include "matrix.hpp"
 
 namespace sshtc {
@@ -34,7 +35,7 @@ TEST_P(Exec, EchoRoundTrip) {
   if (!session) return;
   if (session->client.code != 0) return ADD_FAILURE() << status_message(*session, command, 0);
   if (session->client_stdout != token + "\n") {
-    ADD_FAILURE() << where(command) << ": stdout was '" << session->client_stdout
+    ADD_FAILURE() << where(command) << ": stdout was '" << printable(session->client_stdout)
                   << "', expected '" << token << "\\n'\n" << session->evidence();
   }
 }

@@ -7,8 +7,7 @@
 
 #include <fstream>
 
-#include "../harness/case_record.hpp"
-#include "../harness/process.hpp"
+#include "child_matrix.hpp"
 #include "matrix.hpp"
 
 namespace fs = std::filesystem;
@@ -67,40 +66,24 @@ fs::path write_wrapper(const fs::path& dir, const StrayCall& stray) {
 }
 
 TEST(StrayCalls, AnyTcpOrIpCallOnANonTcpStreamFailsItsCellWithTheCallNamed) {
-  const RunContext& context = RunContext::get();
-  fs::path dir = context.run.case_dir("StrayCalls");
-  std::string extra_clients, filter;
+  fs::path dir = RunContext::get().run.case_dir("StrayCalls");
+  std::string extra_clients;
+  std::vector<ChildCell> cells;
   for (const auto& stray : kStrayCalls) {
     if (extra_clients.find(stray.client + "=") == std::string::npos) {
       extra_clients += (extra_clients.empty() ? "" : ";") + stray.client + "=" +
                        write_wrapper(dir, stray).string();
     }
-    std::string cell = stray.client + "_" + stray.transport;
-    for (char& c : cell) {
-      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    }
-    filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") + cell;
+    cells.push_back({stray.client, stray.transport});
   }
   fs::path expectations = dir / "expectations.txt";
   fs::copy_file(SSHTC_FIXTURES_DIR "/expectations.txt", expectations);
   std::ofstream(expectations, std::ios::app) << kKnownProbes;
-  Environment env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"},
-                     {"SSHTC_RUN_DIR", context.run.root.string()},
-                     {"SSHTC_RESULTS_DIR", (dir / "results").string()},
-                     {"SSHTC_EXPECTATIONS", expectations.string()},
-                     {"SSHTC_EXTRA_CLIENTS", extra_clients}};
-  auto matrix = run_command("the matrix with stray-call clients",
-                            {"/proc/self/exe", "--gtest_filter=" + filter}, dir / "matrix",
-                            std::chrono::seconds(60), env);
-  ASSERT_FALSE(matrix.status.timed_out) << matrix.output;
+  auto matrix = run_child_matrix(dir, extra_clients, cells, {{"SSHTC_EXPECTATIONS", expectations.string()}});
 
-  auto records = read_records(dir / "results");
   for (const auto& stray : kStrayCalls) {
-    auto record = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
-      return r.client == stray.client && r.transport == stray.transport;
-    });
-    ASSERT_NE(record, records.end()) << stray.client << " over " << stray.transport
-                                     << " left no record\n" << matrix.output;
+    const CaseRecord* record = matrix.find({stray.client, stray.transport});
+    if (!record) continue;
     EXPECT_EQ(record->verdict, stray.verdict)
         << stray.client << " (" << stray.call << ") over " << stray.transport << ": " << record->reason;
     for (const auto& text : stray.reason_has) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "printable.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -103,7 +104,7 @@ std::string client_version(const Client& client, const RunDirectory& run) {
   try {
     auto result = run_command(client.name + " adapter --version", argv, cache.string() + ".probe",
                               std::chrono::seconds(10), adapter_base_environment(run));
-    version = result.output.substr(0, result.output.find('\n'));
+    version = printable(result.output.substr(0, result.output.find('\n')));
     if (result.status.code != 0 || version.empty()) {
       version = "unknown (--version: " + result.status.describe() + ")";
     }

@@ -1,0 +1,48 @@
+#include "child_matrix.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "matrix.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+
+const CaseRecord* ChildMatrix::find(const ChildCell& cell) const {
+  auto found = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
+    return r.client == cell.client && r.transport == cell.transport;
+  });
+  if (found != records.end()) return &*found;
+  ADD_FAILURE() << cell.client << " over " << cell.transport << " left no record\n" << output;
+  return nullptr;
+}
+
+ChildMatrix run_child_matrix(const fs::path& dir, const std::string& extra_clients,
+                             const std::vector<ChildCell>& cells, const Environment& env) {
+  std::string filter;
+  for (const auto& cell : cells) {
+    Cell param{{cell.client, {}}, cell.transport};
+    filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") +
+              cell_test_name(testing::TestParamInfo<Cell>(param, 0));
+  }
+  const RunContext& context = RunContext::get();
+  Environment child_env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"},
+                           {"SSHTC_RUN_DIR", context.run.root.string()},
+                           {"SSHTC_RESULTS_DIR", (dir / "results").string()},
+                           {"SSHTC_EXTRA_CLIENTS", extra_clients}};
+  for (const auto& [name, value] : env) child_env[name] = value;
+  auto run = run_command("the matrix with extra clients", {"/proc/self/exe", "--gtest_filter=" + filter},
+                         dir / "matrix", std::chrono::seconds(90), child_env);
+  ChildMatrix matrix;
+  matrix.output = run.status.describe() + "\n" + run.output;
+  if (run.status.timed_out) {
+    ADD_FAILURE() << "the child matrix did not finish: " << matrix.output;
+    return matrix;
+  }
+  matrix.records = read_records(dir / "results");
+  return matrix;
+}
+
+}  // namespace sshtc
