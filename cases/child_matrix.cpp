@@ -10,13 +10,22 @@ namespace fs = std::filesystem;
 
 namespace sshtc {
 
-const CaseRecord* ChildMatrix::find(const ChildCell& cell) const {
-  auto found = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
+void ChildMatrix::expect(const ExpectedCell& expected) const {
+  const ChildCell& cell = expected.cell;
+  auto record = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
     return r.client == cell.client && r.transport == cell.transport;
   });
-  if (found != records.end()) return &*found;
-  ADD_FAILURE() << cell.client << " over " << cell.transport << " left no record\n" << output;
-  return nullptr;
+  if (record == records.end()) {
+    ADD_FAILURE() << cell.client << " over " << cell.transport << " left no record\n" << output;
+    return;
+  }
+  EXPECT_EQ(record->verdict, expected.verdict) << cell.client << " over " << cell.transport << ": "
+                                               << record->reason;
+  for (const auto& text : expected.reason_has) {
+    EXPECT_NE(record->reason.find(text), std::string::npos)
+        << cell.client << " over " << cell.transport << ": the reason does not name '" << text
+        << "':\n" << record->reason;
+  }
 }
 
 ChildMatrix run_child_matrix(const fs::path& dir, const std::string& extra_clients,

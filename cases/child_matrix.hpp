@@ -17,12 +17,19 @@ struct ChildCell {
   std::string transport;
 };
 
+// What one cell of a child matrix must read.
+struct ExpectedCell {
+  ChildCell cell;
+  std::string verdict;
+  std::vector<std::string> reason_has;  // what its reason must name
+};
+
 struct ChildMatrix {
   std::vector<CaseRecord> records;
   std::string output;  // the child's gtest output, for failure messages
 
-  // The record of `cell`'s EchoRoundTrip case; a failure of the calling test when there is none.
-  const CaseRecord* find(const ChildCell& cell) const;
+  // Fails the calling test, naming the cell, where its EchoRoundTrip record differs or is missing.
+  void expect(const ExpectedCell& expected) const;
 };
 
 // Runs EchoRoundTrip for each cell in `dir`; `extra_clients` is SSHTC_EXTRA_CLIENTS, `env` adds

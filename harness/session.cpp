@@ -72,18 +72,21 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// A positive number of seconds from the environment, or the fallback.
+std::chrono::milliseconds seconds_from_environment(const char* name, double fallback) {
+  const char* custom = std::getenv(name);
+  double seconds = custom && *custom ? std::atof(custom) : fallback;
+  return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : fallback) * 1000));
+}
+
 }  // namespace
 
 std::chrono::milliseconds SessionRequest::session_timeout() {
-  const char* custom = std::getenv("SSHTC_TIMEOUT_SECONDS");
-  double seconds = custom && *custom ? std::atof(custom) : 20.0;
-  return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : 20.0) * 1000));
+  return seconds_from_environment("SSHTC_TIMEOUT_SECONDS", 20.0);
 }
 
 std::chrono::milliseconds SessionRequest::eof_grace_period() {
-  const char* custom = std::getenv("SSHTC_EOF_GRACE_SECONDS");
-  double seconds = custom && *custom ? std::atof(custom) : 3.0;
-  return std::chrono::milliseconds(static_cast<long>((seconds > 0 ? seconds : 3.0) * 1000));
+  return seconds_from_environment("SSHTC_EOF_GRACE_SECONDS", 3.0);
 }
 
 std::string SessionResult::hang_description() const {
