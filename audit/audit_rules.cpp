@@ -67,6 +67,13 @@ std::string Finding::describe() const {
   return line + " from " + call.caller + " [" + rule + "]";
 }
 
+bool is_rule(const std::string& id) {
+  for (const Rule& rule : rules) {
+    if (id == rule.id) return true;
+  }
+  return false;
+}
+
 std::vector<Finding> judge(const std::vector<AuditRecord>& records) {
   std::vector<Finding> findings;
   for (const AuditRecord& record : records) {

@@ -13,6 +13,9 @@ inline constexpr const char* kTcpOptionOnNonTcp = "tcp-option-on-non-tcp";
 inline constexpr const char* kIpOptionOnNonInet = "ip-option-on-non-inet";
 inline constexpr const char* kSocketCallOnNonSocket = "socket-call-on-non-socket";
 
+// Whether `id` names one of the rules above.
+bool is_rule(const std::string& id);
+
 struct Finding {
   std::string rule;
   AuditRecord call;

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "../harness/case_record.hpp"
 #include "../harness/process.hpp"
 
 namespace sshtc {
@@ -24,17 +24,12 @@ struct ExpectedCell {
   std::vector<std::string> reason_has;  // what its reason must name
 };
 
-struct ChildMatrix {
-  std::vector<CaseRecord> records;
-  std::string output;  // the child's gtest output, for failure messages
-
-  // Fails the calling test, naming the cell, where its EchoRoundTrip record differs or is missing.
-  void expect(const ExpectedCell& expected) const;
-};
-
-// Runs EchoRoundTrip for each cell in `dir`; `extra_clients` is SSHTC_EXTRA_CLIENTS, `env` adds
-// to (or overrides) the child's environment.
-ChildMatrix run_child_matrix(const std::filesystem::path& dir, const std::string& extra_clients,
-                             const std::vector<ChildCell>& cells, const Environment& env = {});
+// Runs EchoRoundTrip of each expected cell in `dir`, with `clients` (name → adapter) as
+// SSHTC_EXTRA_CLIENTS and `env` added to (or overriding) the child's environment, then fails
+// the calling test, naming the cell, wherever a record differs from what is expected or is
+// missing.
+void expect_child_matrix(const std::filesystem::path& dir,
+                         const std::map<std::string, std::filesystem::path>& clients,
+                         const std::vector<ExpectedCell>& expected, const Environment& env = {});
 
 }  // namespace sshtc

@@ -64,21 +64,16 @@ fs::path write_wrapper(const fs::path& dir, const StrayCall& stray) {
 
 TEST(StrayCalls, AnyTcpOrIpCallOnANonTcpStreamFailsItsCellWithTheCallNamed) {
   fs::path dir = RunContext::get().run.case_dir("StrayCalls");
-  std::string extra_clients;
-  std::vector<ChildCell> cells;
+  std::map<std::string, fs::path> clients;
+  std::vector<ExpectedCell> expected;
   for (const auto& stray : kStrayCalls) {
-    const std::string& client = stray.expected.cell.client;
-    if (extra_clients.find(client + "=") == std::string::npos) {
-      extra_clients += (extra_clients.empty() ? "" : ";") + client + "=" + write_wrapper(dir, stray).string();
-    }
-    cells.push_back(stray.expected.cell);
+    clients.emplace(stray.expected.cell.client, write_wrapper(dir, stray));
+    expected.push_back(stray.expected);
   }
   fs::path expectations = dir / "expectations.txt";
   fs::copy_file(SSHTC_FIXTURES_DIR "/expectations.txt", expectations);
   std::ofstream(expectations, std::ios::app) << kKnownProbes;
-  auto matrix = run_child_matrix(dir, extra_clients, cells, {{"SSHTC_EXPECTATIONS", expectations.string()}});
-
-  for (const auto& stray : kStrayCalls) matrix.expect(stray.expected);
+  expect_child_matrix(dir, clients, expected, {{"SSHTC_EXPECTATIONS", expectations.string()}});
 }
 
 }  // namespace

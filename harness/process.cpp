@@ -1,7 +1,5 @@
 #include "process.hpp"
 
-#include "scratch_dir.hpp"
-
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +15,8 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <mutex>
+
+#include "scratch_dir.hpp"
 
 namespace bp = boost::process;
 

@@ -12,12 +12,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "../contract/contract.hpp"
-#include "../contract/dial.hpp"
+#include "hand_over.hpp"
 
 using namespace sshtc::adapter;
 
@@ -59,7 +58,7 @@ void make_call(const std::string& call, int fd) {
     return;
   }
   auto first = call.find(':');
-  auto second = call.find(':', first == std::string::npos ? first : first + 1);
+  auto second = first == std::string::npos ? first : call.find(':', first + 1);
   std::string verb = call.substr(0, first);
   if (second == std::string::npos || (verb != "set" && verb != "get")) {
     session_failed("sshtc-planted-call: CALL is set:LEVEL:OPTION, get:LEVEL:OPTION, getpeername "
@@ -87,12 +86,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  int fd = c.fd_in >= 0 ? c.fd_in : dial(c);
+  int fd = planted_descriptor(c);
   make_call(argv[1], fd);
-  if (c.fd_in < 0) {
-    setenv("SSHTC_FD_IN", std::to_string(fd).c_str(), 1);
-    setenv("SSHTC_FD_OUT", std::to_string(fd).c_str(), 1);
-  }
-  execv(argv[2], argv + 2);
-  session_failed(std::string("cannot run ") + argv[2] + ": " + strerror(errno));
+  hand_over(c, fd, argv + 2);
 }

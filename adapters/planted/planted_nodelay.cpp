@@ -13,7 +13,7 @@
 #include <string>
 
 #include "../contract/contract.hpp"
-#include "../contract/dial.hpp"
+#include "hand_over.hpp"
 
 using namespace sshtc::adapter;
 
@@ -37,13 +37,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   Contract c = Contract::from_environment();
-  int fd = c.fd_in >= 0 ? c.fd_in : dial(c);
+  int fd = planted_descriptor(c);
   set_option(fd, SOL_SOCKET, SO_KEEPALIVE, "SOL_SOCKET, SO_KEEPALIVE");
   set_option(fd, IPPROTO_TCP, TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY");
-  if (c.fd_in < 0) {
-    setenv("SSHTC_FD_IN", std::to_string(fd).c_str(), 1);
-    setenv("SSHTC_FD_OUT", std::to_string(fd).c_str(), 1);
-  }
-  execv(argv[1], argv + 1);
-  session_failed(std::string("cannot run ") + argv[1] + ": " + strerror(errno));
+  hand_over(c, fd, argv + 1);
 }
