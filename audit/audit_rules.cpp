@@ -1,5 +1,13 @@
 #include "audit_rules.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "preload/errno_profile.hpp"
+
 namespace sshtc {
 namespace {
 
@@ -55,6 +63,32 @@ std::string descriptor_kind(const AuditRecord& record) {
   return kind;
 }
 
+int level_number(const std::string& level) {
+  return level == "IPPROTO_TCP" ? IPPROTO_TCP : level == "IPPROTO_IP" ? IPPROTO_IP
+       : level == "IPPROTO_IPV6" ? IPPROTO_IPV6 : -1;
+}
+
+int family_number(const std::string& family) {
+  return family == "AF_INET" ? AF_INET : family == "AF_INET6" ? AF_INET6 : family == "AF_UNIX" ? AF_UNIX : -1;
+}
+
+// "openbsd, freebsd, macos: EINVAL" for a call Linux accepted; empty when it failed here or no
+// other platform is known to refuse it.
+std::string refused_elsewhere(const AuditRecord& record) {
+  if (record.ret < 0 || !is_option_call(record)) return "";
+  std::string platforms, errors;
+  for (auto profile : preload::kOtherPlatforms) {
+    int error = preload::emulated_option_errno(profile, level_number(record.level), is_socket(record),
+                                               family_number(record.family));
+    if (error == 0) continue;
+    platforms += (platforms.empty() ? "" : ", ") + std::string(preload::profile_name(profile));
+    std::string name = error == EINVAL ? "EINVAL" : error == ENOPROTOOPT ? "ENOPROTOOPT"
+                     : error == EOPNOTSUPP ? "EOPNOTSUPP" : error == EPERM ? "EPERM" : std::strerror(error);
+    if (errors.find(name) == std::string::npos) errors += (errors.empty() ? "" : "/") + name;
+  }
+  return platforms.empty() ? "" : platforms + ": " + errors;
+}
+
 }  // namespace
 
 std::string Finding::describe() const {
@@ -64,7 +98,9 @@ std::string Finding::describe() const {
   line += ") = " + std::to_string(call.ret);
   if (!call.error.empty()) line += " " + call.error;
   if (call.emulated) line += " (emulated)";
-  return line + " from " + call.caller + " [" + rule + "]";
+  line += " from " + call.caller + " [" + rule + "]";
+  if (portability()) line += " (Linux accepts it; refused on " + refused_elsewhere + ")";
+  return line;
 }
 
 bool is_rule(const std::string& id) {
@@ -78,7 +114,7 @@ std::vector<Finding> judge(const std::vector<AuditRecord>& records) {
   std::vector<Finding> findings;
   for (const AuditRecord& record : records) {
     for (const Rule& rule : rules) {
-      if (rule.breaks(record)) findings.push_back({rule.id, record});
+      if (rule.breaks(record)) findings.push_back({rule.id, record, refused_elsewhere(record)});
     }
   }
   return findings;

@@ -19,6 +19,13 @@ bool is_rule(const std::string& id);
 struct Finding {
   std::string rule;
   AuditRecord call;
+  // Empty when the call failed here: an error on Linux itself. Otherwise Linux accepted the
+  // call, and this names the platforms whose kernels refuse it ("openbsd, freebsd, macos:
+  // EINVAL"), from the errno profiles: a portability finding. A call that Linux accepts and no
+  // profile refuses stays an error: the rule says it is wrong, and nothing says it is harmless.
+  std::string refused_elsewhere;
+
+  bool portability() const { return !refused_elsewhere.empty(); }
 
   // One line, e.g. "setsockopt(fd 3 [AF_UNIX/SOCK_STREAM, transport], IPPROTO_TCP,
   // TCP_NODELAY) = -1 EOPNOTSUPP from libpython3.11.so.1.0 [tcp-option-on-non-tcp]".

@@ -22,8 +22,8 @@ void expect_cell(const std::vector<CaseRecord>& records, const ExpectedCell& exp
     ADD_FAILURE() << cell.client << " over " << cell.transport << " left no record\n" << output;
     return;
   }
-  EXPECT_EQ(record->verdict, expected.verdict) << cell.client << " over " << cell.transport << ": "
-                                               << record->reason;
+  EXPECT_EQ(to_string(record->verdict), to_string(expected.verdict))
+      << cell.client << " over " << cell.transport << ": " << record->reason;
   for (const auto& text : expected.reason_has) {
     EXPECT_NE(record->reason.find(text), std::string::npos)
         << cell.client << " over " << cell.transport << ": the reason does not name '" << text

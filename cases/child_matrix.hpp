@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../harness/process.hpp"
+#include "../harness/verdict.hpp"
 
 namespace sshtc {
 
@@ -20,7 +21,7 @@ struct ChildCell {
 // What one cell of a child matrix must read.
 struct ExpectedCell {
   ChildCell cell;
-  std::string verdict;
+  Verdict verdict;
   std::vector<std::string> reason_has;  // what its reason must name
 };
 

@@ -19,32 +19,28 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 
 class Exec : public MatrixCase {
  protected:
-  // "… exited 255, expected 0 — adapter: ssh_connect: …" then the evidence.
-  std::string status_message(const SessionResult& session, const std::string& command,
-                             int expected) const {
+  // "… client exit 255, expected exit 0 — adapter: ssh_connect: …", or nothing.
+  std::optional<std::string> status_check(const SessionResult& session, const std::string& command,
+                                          int expected) const {
+    if (session.client.code == expected) return std::nullopt;
     return where(command) + ": client " + session.client.describe() + ", expected exit " +
-           std::to_string(expected) + " — adapter: " + first_line(session.client_stderr) +
-           "\n" + session.evidence();
+           std::to_string(expected) + " — adapter: " + first_line(session.client_stderr);
   }
 };
 
 TEST_P(Exec, EchoRoundTrip) {
   const std::string token = random_token();
   const std::string command = "echo " + token;
-  auto session = run_scenario("exec", command);
-  if (!session) return;
-  if (session->client.code != 0) return ADD_FAILURE() << status_message(*session, command, 0);
-  if (session->client_stdout != token + "\n") {
-    ADD_FAILURE() << where(command) << ": stdout was '" << printable(session->client_stdout)
-                  << "', expected '" << token << "\\n'\n" << session->evidence();
-  }
+  run_case(command, [&](const SessionResult& session) -> std::optional<std::string> {
+    if (auto failed = status_check(session, command, 0)) return failed;
+    if (session.client_stdout == token + "\n") return std::nullopt;
+    return where(command) + ": stdout was '" + printable(session.client_stdout) + "', expected '" + token + "\\n'";
+  });
 }
 
 TEST_P(Exec, ExitStatusPropagates) {
   const std::string command = "exit 3";
-  auto session = run_scenario("exec", command);
-  if (!session) return;
-  if (session->client.code != 3) ADD_FAILURE() << status_message(*session, command, 3);
+  run_case(command, [&](const SessionResult& session) { return status_check(session, command, 3); });
 }
 
 INSTANTIATE_TEST_SUITE_P(Matrix, Exec, testing::ValuesIn(matrix_cells()), cell_test_name);

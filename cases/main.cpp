@@ -1,19 +1,31 @@
 // The matrix binary. Besides gtest's own flags it serves ctest:
 //   --sshtc-list-cases            one line per case: ctest name, gtest filter, labels (the
-//                                 matrix cases, then the regression tests)
-//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, versions)
+//                                 matrix cases, then the regression tests). It checks the
+//                                 expectations and SSHTC_STRICT first: a run they would break
+//                                 is never listed.
+//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, versions); on
+//                                 failure it leaves setup-failed.txt in the results directory
 //   --sshtc-cleanup-run DIR       removes the run directory and its private keys
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <fstream>
 #include <iostream>
 
+#include "../harness/judge.hpp"
 #include "matrix.hpp"
 
 namespace sshtc {
 namespace {
 
 int list_cases() {
+  try {
+    matrix_expectations();
+    Strictness::from_environment();
+  } catch (const std::exception& error) {
+    std::cerr << error.what() << "\n";
+    return 2;
+  }
   const auto* unit = testing::UnitTest::GetInstance();
   for (int s = 0; s < unit->total_test_suite_count(); ++s) {
     const auto* suite = unit->GetTestSuite(s);
@@ -30,30 +42,36 @@ int list_cases() {
       std::string rest = param.substr(client.size() + 1);
       std::string transport = rest.substr(0, rest.find('/'));
       std::string server = rest.substr(transport.size() + 1);
-      std::string scenario = std::string(suite->name()).substr(std::strlen("Matrix/"));
-      for (char& c : scenario) c = static_cast<char>(std::tolower(c));
+      std::string scenario = scenario_of_suite(suite->name());
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
       std::string column = server == kInetd ? transport : transport + "@" + server;
-      std::cout << scenario << "/" << client << "/" << column << "/" << test_name << "\t"
-                << suite->name() << "." << test->name() << "\t" << client << "," << transport
-                << "," << server << "," << scenario << ",matrix\n";
+      std::cout << ctest_name(scenario, client, column, test_name) << "\t" << suite->name() << "."
+                << test->name() << "\t" << client << "," << transport << "," << server << ","
+                << scenario << ",matrix\n";
     }
   }
   return 0;
 }
 
 int setup_run(const char* dir) {
+  // Records of an earlier run would mix into this run's reports: gone before anything can fail.
+  // (What scripts/conformance keeps there, its ctest log, stays.)
+  const char* results = std::getenv("SSHTC_RESULTS_DIR");
+  if (results && *results) remove_records(results);
   try {
     RunDirectory run = RunDirectory::create(dir);
-    // Results of an earlier run would mix into this run's reports.
-    if (const char* results = std::getenv("SSHTC_RESULTS_DIR")) std::filesystem::remove_all(results);
     for (const auto& client : load_clients()) {
       std::cout << client.name << ": " << client_version(client, run) << "\n";
     }
     return 0;
   } catch (const std::exception& error) {
     std::cerr << "ssh-transport-conformance set-up failed: " << error.what() << "\n";
+    if (results && *results) {
+      // The report names the cause for every case this left without a verdict.
+      std::filesystem::create_directories(results);
+      std::ofstream(std::filesystem::path(results) / "setup-failed.txt") << error.what() << "\n";
+    }
     return 1;
   }
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "../harness/case_record.hpp"
 #include "../harness/client.hpp"
+#include "../harness/expectations.hpp"
 #include "../harness/run_directory.hpp"
 #include "../harness/session.hpp"
 
@@ -30,6 +32,12 @@ void PrintTo(const Cell& cell, std::ostream* out);  // "client/transport/server"
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
 // Every registered client over every transport against every server, then against the daemon.
 std::vector<Cell> matrix_cells();
+// The clients, servers and columns of matrix_cells(): what an expectation may name.
+MatrixNames matrix_names();
+// The expectations file, checked against matrix_names() when first asked for.
+const std::vector<Expectation>& matrix_expectations();
+// "exec" for the suite "Matrix/Exec": the scenario a matrix test belongs to.
+std::string scenario_of_suite(const std::string& suite);
 
 // What all cases of one process share: the run directory and where results go.
 struct RunContext {
@@ -38,29 +46,23 @@ struct RunContext {
   static const RunContext& get();
 };
 
-// The fixture of every matrix case: runs sessions and records the verdict of each case.
+// The fixture of every matrix case. Each case runs one session, has harness/judge decide its
+// verdict, writes its record and reports the verdict to gtest.
 class MatrixCase : public testing::TestWithParam<Cell> {
  protected:
-  void SetUp() override;
-  void TearDown() override;
+  // The scenario's own check of a session: what went wrong, or nothing.
+  using Check = std::function<std::optional<std::string>(const SessionResult&)>;
 
-  // Runs one session; nothing when the case was skipped (the adapter cannot do this cell).
-  std::optional<SessionResult> run_scenario(const std::string& scenario, const std::string& command);
+  // Writes a NO-VERDICT record first, which the verdict replaces: a case that crashes or is
+  // killed before it has one leaves that record behind, and the report names it.
+  void SetUp() override;
+  void run_case(const std::string& command, const Check& check);
   // "libssh over socketpair (sshd-i), exec `echo 1f2e`": the start of every failure message.
   std::string where(const std::string& command) const;
 
  private:
-  // Judges the audit's findings and the session's outcome against the expectations. True when
-  // that settles the case: FAIL (an unknown finding, hang or failure), XPASS (a known one was
-  // not seen: the expectation is stale) or XFAIL of a session that was to fail. A session that
-  // still works with its known findings (XFAIL) goes on to the scenario's own checks.
-  bool settled_by_expectations(const SessionResult& session, const std::string& command);
-
-  std::string scenario_;
-  double seconds_ = 0;  // time spent in sessions, the measure of this case's cost
-  std::string expected_verdict_;  // XFAIL or XPASS once expectations settled the case
-  std::string expected_reason_;
-  std::string server_findings_;
+  CaseRecord record_of_cell() const;
+  SessionResult run_session_of_cell(const std::string& command, const std::filesystem::path& dir) const;
 };
 
 }  // namespace sshtc

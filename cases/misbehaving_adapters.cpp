@@ -16,15 +16,15 @@ struct Misbehaviour {
 };
 
 const std::vector<Misbehaviour> kMisbehaviours = {
-    {"hangs.sh", {{"broken-hangs", "socketpair"}, "FAIL",
+    {"hangs.sh", {{"broken-hangs", "socketpair"}, Verdict::Fail,
      {"broken-hangs over socketpair", "the client was still running at the deadline (killed)"}}},
-    {"crashes.sh", {{"broken-crashes", "socketpair"}, "FAIL",
+    {"crashes.sh", {{"broken-crashes", "socketpair"}, Verdict::Fail,
      {"broken-crashes over socketpair", "client killed by SIGSEGV, expected exit 0", "about to crash"}}},
-    {"garbage.sh", {{"broken-garbage", "socketpair"}, "FAIL",
+    {"garbage.sh", {{"broken-garbage", "socketpair"}, Verdict::Fail,
      // 64 random bytes, shown escaped: some byte of them is surely not printable.
      {"broken-garbage over socketpair", "stdout was '", "\\x", "', expected '"}}},
-    {"cannot.sh", {{"broken-cannot", "pipe"}, "SKIP", {"broken-cannot cannot do pipe: this adapter does no transport at all"}}},
-    {"not-executable.sh", {{"broken-stale", "socketpair"}, "FAIL",
+    {"cannot.sh", {{"broken-cannot", "pipe"}, Verdict::Skip, {"broken-cannot cannot do pipe: this adapter does no transport at all"}}},
+    {"not-executable.sh", {{"broken-stale", "socketpair"}, Verdict::Fail,
      {"broken-stale over socketpair", "broken-stale adapter: cannot start", "Permission denied"}}},
 };
 

@@ -14,6 +14,7 @@ struct Observation {
   std::string side;         // client or server
   std::string rule;         // the rule id: tcp-option-on-non-tcp, ...
   std::string description;  // the call, level, option, result, errno, descriptor, library
+  bool portability = false;  // Linux accepted the call; other platforms refuse it (WARN)
 };
 
 // The audit directory of one side of a case.

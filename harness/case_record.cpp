@@ -46,13 +46,36 @@ std::string file_name(const CaseRecord& record) {
 
 }  // namespace
 
+std::string ctest_name(const std::string& scenario, const std::string& client, const std::string& column,
+                       const std::string& test) {
+  return scenario + "/" + client + "/" + column + "/" + test;
+}
+
+std::string CaseRecord::ctest_name() const { return sshtc::ctest_name(scenario, client, transport, test); }
+
 void write_record(const fs::path& results_dir, const CaseRecord& record) {
   fs::create_directories(results_dir);
-  std::ofstream out(results_dir / file_name(record), std::ios::trunc);
+  // Whole or absent: a reader never sees half a record, even when the writer is killed.
+  fs::path path = results_dir / file_name(record);
+  fs::path partial = path.string() + ".partial";
+  std::ofstream out(partial, std::ios::trunc);
   out << escape(record.client) << '\t' << escape(record.client_version) << '\t'
       << escape(record.transport) << '\t' << escape(record.scenario) << '\t'
-      << escape(record.test) << '\t' << escape(record.verdict) << '\t' << escape(record.reason)
+      << escape(record.test) << '\t' << to_string(record.verdict) << '\t' << escape(record.reason)
       << '\t' << record.seconds << '\t' << escape(record.server_findings) << '\n';
+  out.close();
+  if (!out) throw std::runtime_error("cannot write the record " + partial.string());
+  fs::rename(partial, path);
+}
+
+void remove_records(const fs::path& results_dir) {
+  if (!fs::exists(results_dir)) return;
+  for (const auto& entry : fs::directory_iterator(results_dir)) {
+    auto extension = entry.path().extension();
+    if (extension == ".tsv" || extension == ".partial" || entry.path().filename() == "setup-failed.txt") {
+      fs::remove(entry.path());
+    }
+  }
 }
 
 std::vector<CaseRecord> read_records(const fs::path& results_dir) {
@@ -74,7 +97,9 @@ std::vector<CaseRecord> read_records(const fs::path& results_dir) {
       throw std::runtime_error(entry.path().string() + ": expected 9 tab-separated fields, found " +
                                std::to_string(fields.size()));
     }
-    records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], fields[5],
+    auto verdict = parse_verdict(fields[5]);
+    if (!verdict) throw std::runtime_error(entry.path().string() + ": unknown verdict '" + fields[5] + "'");
+    records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], *verdict,
                        fields[6], std::stod(fields[7]), fields[8]});
   }
   return records;

@@ -1,5 +1,7 @@
 #include "expectations.hpp"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
@@ -72,16 +74,59 @@ bool version_in_range(const std::string& version, const std::string& range) {
   return true;
 }
 
-bool Expectation::covers(const std::string& client_name, const std::string& client_version,
-                         const std::string& transport, const std::string& column) const {
-  auto named = [&](const std::string& name) {
-    return std::find(transports.begin(), transports.end(), name) != transports.end();
-  };
-  return client == client_name && version_in_range(client_version, versions) &&
-         (named(transport) || named(column));
+namespace {
+
+bool glob_matches(const std::string& pattern, const std::string& name) {
+  return ::fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
 }
 
-std::vector<Expectation> load_expectations(const fs::path& file) {
+// A bare transport entry holds against every server; transport@server against that one only.
+bool entry_matches(const std::string& entry, const std::string& transport, const std::string& server) {
+  return entry.find('@') == std::string::npos ? glob_matches(entry, transport)
+                                              : glob_matches(entry, transport + "@" + server);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// Dead lines are errors: a misspelt name would silently expect nothing.
+void check_names(const Expectation& e, const MatrixNames& names) {
+  const auto& rows = e.side == "client" ? names.clients : names.servers;
+  if (std::none_of(rows.begin(), rows.end(), [&](const auto& row) { return glob_matches(e.client, row); })) {
+    throw std::runtime_error(e.source + ": no " + e.side + " is named '" + e.client + "' (" + e.side +
+                             "s: " + joined(rows) + ")");
+  }
+  for (const auto& entry : e.transports) {
+    bool some_column = std::any_of(names.columns.begin(), names.columns.end(), [&](const auto& column) {
+      return entry_matches(entry, column.first, column.second);
+    });
+    if (!some_column) {
+      std::vector<std::string> transports;
+      for (const auto& [transport, server] : names.columns) {
+        if (std::find(transports.begin(), transports.end(), transport) == transports.end()) {
+          transports.push_back(transport);
+        }
+      }
+      throw std::runtime_error(e.source + ": '" + entry + "' names no column of the matrix (transports: " +
+                               joined(transports) + "; servers: " + joined(names.servers) +
+                               "; a column is transport@server)");
+    }
+  }
+}
+
+}  // namespace
+
+bool Expectation::covers(const std::string& name, const std::string& version,
+                         const std::string& transport, const std::string& server) const {
+  return glob_matches(client, name) && version_in_range(version, versions) &&
+         std::any_of(transports.begin(), transports.end(),
+                     [&](const std::string& entry) { return entry_matches(entry, transport, server); });
+}
+
+std::vector<Expectation> load_expectations(const fs::path& file, const MatrixNames& names) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read the expectations file " + file.string());
   std::vector<Expectation> expectations;
@@ -111,18 +156,15 @@ std::vector<Expectation> load_expectations(const fs::path& file) {
     if (e.versions != "*" && version_numbers(e.versions.substr(e.versions.find_first_of("0123456789"))).empty()) {
       throw std::runtime_error(where + ": cannot read the version range '" + e.versions + "'");
     }
+    check_names(e, names);
     expectations.push_back(e);
   }
   return expectations;
 }
 
-const std::vector<Expectation>& default_expectations() {
-  static const std::vector<Expectation> expectations = [] {
-    const char* custom = std::getenv("SSHTC_EXPECTATIONS");
-    return load_expectations(custom && *custom ? fs::path(custom)
-                                               : fs::path(SSHTC_FIXTURES_DIR) / "expectations.txt");
-  }();
-  return expectations;
+fs::path expectations_file() {
+  const char* custom = std::getenv("SSHTC_EXPECTATIONS");
+  return custom && *custom ? fs::path(custom) : fs::path(SSHTC_FIXTURES_DIR) / "expectations.txt";
 }
 
 }  // namespace sshtc

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sshtc {
@@ -13,9 +14,17 @@ namespace sshtc {
 inline const std::string kSessionFails = "session-fails";
 inline const std::string kSessionHangs = "session-hangs";
 
+// Every name the matrix has. A line naming anything else could never match, so it is an error.
+struct MatrixNames {
+  std::vector<std::string> clients;
+  std::vector<std::string> servers;
+  std::vector<std::pair<std::string, std::string>> columns;  // (transport, server)
+};
+
 struct Expectation {
-  std::string client;
+  std::string client;    // a client (side client) or a server (side server); a glob
   std::string versions;  // "*" or ">=1.5.1 <2.18.0"
+  // Globs: a transport ("unix": against every server) or transport@server ("*@dropbear-i").
   std::vector<std::string> transports;
   std::string side;  // client or server
   std::string rule;  // audit rule id, session-fails or session-hangs
@@ -23,16 +32,15 @@ struct Expectation {
   std::string reason;
   std::string source;  // file:line, for messages
 
-  // `transports` may name a bare transport ("unix": against every server) or a column
-  // ("unix@dropbear-i": against that server only).
-  bool covers(const std::string& client_name, const std::string& client_version,
-              const std::string& transport, const std::string& column) const;
+  bool covers(const std::string& name, const std::string& version, const std::string& transport,
+              const std::string& server) const;
 };
 
-// Throws with file:line and what is wrong on a malformed line.
-std::vector<Expectation> load_expectations(const std::filesystem::path& file);
+// Throws with file:line and what is wrong on a malformed line, or on one that names a client,
+// server, transport or column that `names` does not have.
+std::vector<Expectation> load_expectations(const std::filesystem::path& file, const MatrixNames& names);
 // fixtures/expectations.txt, or SSHTC_EXPECTATIONS.
-const std::vector<Expectation>& default_expectations();
+std::filesystem::path expectations_file();
 
 // Does "2.10.1+fix-dcd1c61" (or "asyncssh 2.10.1") satisfy ">=1.5.1 <2.18.0"?
 bool version_in_range(const std::string& version, const std::string& range);

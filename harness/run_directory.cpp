@@ -82,7 +82,23 @@ fs::path RunDirectory::default_sshd_template() {
   return fs::path(SSHTC_FIXTURES_DIR) / "sshd_config.in";
 }
 
+namespace {
+
+// The reference server must be there before anything is made for it.
+void check_sshd() {
+  fs::path sshd = sshd_binary();
+  const char* custom = getenv("SSHTC_SSHD");
+  std::string source = custom && *custom ? "SSHTC_SSHD" : "the default; Debian's openssh-server has it";
+  if (!fs::exists(sshd)) throw std::runtime_error("sshd not found at " + sshd.string() + " (" + source + ")");
+  if (::access(sshd.c_str(), X_OK) != 0) {
+    throw std::runtime_error("sshd at " + sshd.string() + " is not executable (" + source + ")");
+  }
+}
+
+}  // namespace
+
 RunDirectory RunDirectory::create(const fs::path& root, const fs::path& template_path) {
+  check_sshd();
   remove(root);
   RunDirectory run = layout(root);
   fs::create_directories(run.root);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -11,16 +12,10 @@
 namespace sshtc {
 namespace {
 
-constexpr int kCellWidth = 12;  // "socketpair", "XFAIL 123"
-
-int severity(const std::string& verdict) {
-  static const std::vector<std::string> order = {"SKIP", "PASS", "XFAIL", "XPASS", "FAIL"};
-  auto found = std::find(order.begin(), order.end(), verdict);
-  return found == order.end() ? static_cast<int>(order.size()) : static_cast<int>(found - order.begin());
-}
+constexpr int kCellWidth = 15;  // "socketpair", "NO-VERDICT 123"
 
 struct CellSummary {
-  std::string verdict;
+  std::optional<Verdict> verdict;
   std::string reason;
 };
 
@@ -49,12 +44,17 @@ std::vector<std::string> column_order(const std::vector<CaseRecord>& records) {
   return columns;
 }
 
-}  // namespace
-
-std::string combine_verdicts(const std::string& a, const std::string& b) {
-  if (a.empty()) return b;
-  return severity(a) >= severity(b) ? a : b;
+std::string count_verdicts(const std::vector<CaseRecord>& records) {
+  std::map<Verdict, int> counts;
+  for (const auto& record : records) ++counts[record.verdict];
+  std::string text;
+  for (const auto& [verdict, count] : counts) {
+    text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + to_string(verdict);
+  }
+  return text;
 }
+
+}  // namespace
 
 Matrix render_matrix(const std::vector<CaseRecord>& records) {
   Matrix matrix;
@@ -63,12 +63,12 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
   std::map<std::pair<std::string, std::string>, CellSummary> cells;
   for (const auto& record : records) {
     if (std::find(rows.begin(), rows.end(), record.client) == rows.end()) rows.push_back(record.client);
-    versions[record.client] = record.client_version;
+    if (!record.client_version.empty()) versions[record.client] = record.client_version;
     auto& cell = cells[{record.client, record.transport}];
-    std::string combined = combine_verdicts(cell.verdict, record.verdict);
+    Verdict combined = cell.verdict ? worse(*cell.verdict, record.verdict) : record.verdict;
     if (combined != cell.verdict || cell.reason.empty()) {
-      cell.reason = record.verdict == "PASS" ? cell.reason
-                                             : record.test + ": " + first_line(record.reason);
+      cell.reason = record.verdict == Verdict::Pass ? cell.reason
+                                                    : record.test + ": " + first_line(record.reason);
     }
     cell.verdict = combined;
   }
@@ -108,10 +108,10 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
         if (found != cells.end()) {
           ++matrix.cells;
           const CellSummary& cell = found->second;
-          text = cell.verdict;
-          if (cell.verdict == "FAIL" || cell.verdict == "XPASS") matrix.gate_passed = false;
-          if (cell.verdict != "PASS") {
-            notes.push_back(row + " over " + columns[c] + ": " + cell.verdict + ", " + cell.reason);
+          text = to_string(*cell.verdict);
+          if (fails_gate(*cell.verdict)) matrix.gate_passed = false;
+          if (cell.verdict != Verdict::Pass) {
+            notes.push_back(row + " over " + columns[c] + ": " + text + ", " + cell.reason);
             text += " " + std::to_string(notes.size());
           }
         }
@@ -152,6 +152,7 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     out << "  " << finding << "\n      in " << columns << "\n";
   }
   matrix.text = out.str();
+  matrix.verdict_counts = count_verdicts(records);
   return matrix;
 }
 

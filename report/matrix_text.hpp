@@ -11,13 +11,12 @@ namespace sshtc {
 
 struct Matrix {
   std::string text;
-  bool gate_passed = true;  // no FAIL and no XPASS anywhere
+  bool gate_passed = true;  // no FAIL, XPASS or NO-VERDICT anywhere
   int cells = 0;
+  std::string verdict_counts;  // of the cases: "250 PASS, 40 XFAIL, 22 SKIP"
 };
 
+// A cell's verdict is the worst of its cases' (verdict.hpp's order).
 Matrix render_matrix(const std::vector<CaseRecord>& records);
-
-// The verdict of a cell from the verdicts of its cases: the worst one wins.
-std::string combine_verdicts(const std::string& a, const std::string& b);
 
 }  // namespace sshtc

@@ -1,8 +1,10 @@
-// sshtc-report RESULTS_DIR: prints the matrix of a run; exits 1 when the gate fails
-// (a FAIL or an XPASS), 2 when there is nothing to report.
+// sshtc-report RESULTS_DIR: prints the matrix of a run, every declared case counted (see
+// run_accounting.hpp); exits 1 when the gate fails (a FAIL, XPASS or NO-VERDICT, or a run that
+// cannot be accounted for), 2 when the directory cannot be read.
 #include <iostream>
 
 #include "matrix_text.hpp"
+#include "run_accounting.hpp"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -10,19 +12,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    auto records = sshtc::read_records(argv[1]);
-    if (records.empty()) {
-      std::cerr << "sshtc-report: no case results in " << argv[1] << "\n";
-      return 2;
-    }
-    auto matrix = sshtc::render_matrix(records);
+    auto run = sshtc::account(sshtc::read_run_facts(argv[1]), sshtc::read_records(argv[1]));
+    auto matrix = sshtc::render_matrix(run.records);
     std::cout << matrix.text;
+    for (const auto& problem : run.run_problems) std::cout << "\nNO-VERDICT: " << problem << "\n";
     double seconds = 0;
-    for (const auto& record : records) seconds += record.seconds;
-    std::cout << "\n" << matrix.cells << " cells from " << records.size() << " cases; "
-              << "time in sessions " << seconds << " s; gate "
-              << (matrix.gate_passed ? "passed" : "FAILED") << "\n";
-    return matrix.gate_passed ? 0 : 1;
+    for (const auto& record : run.records) seconds += record.seconds;
+    bool passed = matrix.gate_passed && run.run_problems.empty();
+    std::cout << "\n" << matrix.cells << " cells from " << run.records.size() << " declared cases"
+              << (run.records.empty() ? "" : " (" + matrix.verdict_counts + ")") << "; time in sessions "
+              << seconds << " s; gate "
+              << (passed ? "passed" : "FAILED") << "\n";
+    return passed ? 0 : 1;
   } catch (const std::exception& error) {
     std::cerr << "sshtc-report: " << error.what() << "\n";
     return 2;

@@ -43,40 +43,81 @@ TEST(Expectations, VersionRanges) {
   EXPECT_TRUE(version_in_range("unknown", "*"));
 }
 
-TEST(Expectations, TheProjectFileLoadsAndMalformedLinesAreNamed) {
-  EXPECT_FALSE(default_expectations().empty());
+const MatrixNames kNames = {{"asyncssh", "libssh"},
+                            {"sshd-i", "dropbear-i", "sshd-D"},
+                            {{"unix", "sshd-i"}, {"pipe", "sshd-i"}, {"unix", "dropbear-i"},
+                             {"pipe", "dropbear-i"}, {"tcp4", "sshd-D"}}};
+
+// The error that loading `text` as an expectations file gives, or "" when it loads.
+std::string load_error(const std::string& text) {
   fs::path file = fs::temp_directory_path() / ("sshtc-expect-" + std::to_string(::getpid()));
-  std::ofstream(file) << "# comment\nasyncssh | * | unix | client | tcp-option-on-non-tcp\n";
-  EXPECT_NE(error_of([&] { load_expectations(file); }).find(file.string() + ":2: expected 7 fields"),
-            std::string::npos);
-  std::ofstream(file) << "asyncssh | * | unix | client | tcp-nodelay | ref | why\n";
-  EXPECT_NE(error_of([&] { load_expectations(file); }).find(file.string() + ":1: unknown rule 'tcp-nodelay'"),
-            std::string::npos);
+  std::ofstream(file) << text;
+  std::string error = error_of([&] { load_expectations(file, kNames); });
   fs::remove(file);
+  return error.empty() ? "" : error.substr(error.find(':') + 1);  // without the file's name
 }
 
-CaseRecord record(const std::string& client, const std::string& transport, const std::string& verdict) {
-  return {client, client + " 1.0", transport, "exec", "EchoRoundTrip", verdict, "why " + verdict, 0.1,
+TEST(Expectations, MalformedLinesAreNamedWithTheirLine) {
+  EXPECT_EQ(load_error("# comment\nasyncssh | * | unix | client | tcp-option-on-non-tcp\n"),
+            "2: expected 7 fields separated by ' | ', found 5");
+  EXPECT_EQ(load_error("asyncssh | * | unix | client | tcp-nodelay | ref | why\n"),
+            "1: unknown rule 'tcp-nodelay' (an audit rule id, session-fails or session-hangs)");
+}
+
+// A misspelt name would match nothing and expect nothing: it is an error, with file and line.
+TEST(Expectations, EveryNameMustExistAndGlobsMustMatchSomething) {
+  EXPECT_EQ(load_error("libshh | * | unix | client | session-fails | ref | why\n"),
+            "1: no client is named 'libshh' (clients: asyncssh, libssh)");
+  EXPECT_EQ(load_error("\ndropbear | * | pipe | server | session-fails | ref | why\n"),
+            "2: no server is named 'dropbear' (servers: sshd-i, dropbear-i, sshd-D)");
+  EXPECT_EQ(load_error("libssh | * | unix,sockpair | client | session-fails | ref | why\n"),
+            "1: 'sockpair' names no column of the matrix (transports: unix, pipe, tcp4; servers: "
+            "sshd-i, dropbear-i, sshd-D; a column is transport@server)");
+  EXPECT_NE(load_error("libssh | * | unix@sshd-D | client | session-fails | ref | why\n").find(
+                "1: 'unix@sshd-D' names no column"), std::string::npos);
+  EXPECT_NE(load_error("libssh | * | *@dropbear | client | session-fails | ref | why\n").find(
+                "1: '*@dropbear' names no column"), std::string::npos);
+  EXPECT_EQ(load_error("libssh | * | *@dropbear-i,unix@sshd-i,tcp4@sshd-D | client | session-fails | r | w\n"
+                       "* | * | * | client | session-fails | r | w\n"
+                       "sshd-? | * | pipe | server | session-fails | r | w\n"),
+            "");
+}
+
+TEST(Expectations, GlobsAndBareTransportsCoverTheirColumns) {
+  Expectation e{"asyncssh*", "*", {"unix", "*@dropbear-i"}, "client", "session-fails", "r", "w", "f:1"};
+  EXPECT_TRUE(e.covers("asyncssh+fix", "2.10.1", "unix", "sshd-i"));
+  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "unix", "sshd-D")) << "a bare transport: every server";
+  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "pipe", "dropbear-i"));
+  EXPECT_FALSE(e.covers("asyncssh", "2.10.1", "pipe", "sshd-i"));
+  EXPECT_FALSE(e.covers("libssh", "0.10.6", "unix", "sshd-i"));
+}
+
+CaseRecord record(const std::string& client, const std::string& transport, Verdict verdict) {
+  return {client, client + " 1.0", transport, "exec", "EchoRoundTrip", verdict, "why " + to_string(verdict), 0.1,
           "getpeername(fd 0 [pipe]) = -1 ENOTSOCK; shutdown(fd 1 [pipe]) = -1 ENOTSOCK"};
 }
 
 TEST(Matrix, WorstVerdictWinsAndStaleExpectationsFailTheGate) {
-  EXPECT_EQ(combine_verdicts("PASS", "FAIL"), "FAIL");
-  EXPECT_EQ(combine_verdicts("XFAIL", "PASS"), "XFAIL");
-  EXPECT_EQ(combine_verdicts("SKIP", "PASS"), "PASS");
-  auto good = render_matrix({record("a", "tcp4", "PASS"), record("a", "unix", "XFAIL"),
-                             record("b", "tcp4", "SKIP")});
+  EXPECT_EQ(worse(Verdict::Pass, Verdict::Fail), Verdict::Fail);
+  EXPECT_EQ(worse(Verdict::XFail, Verdict::Pass), Verdict::XFail);
+  EXPECT_EQ(worse(Verdict::Skip, Verdict::Pass), Verdict::Pass);
+  EXPECT_EQ(worse(Verdict::XFail, Verdict::Warn), Verdict::Warn);
+  EXPECT_EQ(worse(Verdict::Fail, Verdict::NoVerdict), Verdict::NoVerdict);
+  auto good = render_matrix({record("a", "tcp4", Verdict::Pass), record("a", "unix", Verdict::XFail),
+                             record("b", "tcp4", Verdict::Skip), record("b", "unix", Verdict::Warn)});
   EXPECT_TRUE(good.gate_passed);
   EXPECT_NE(good.text.find("a over unix: XFAIL, EchoRoundTrip: why XFAIL"), std::string::npos) << good.text;
   EXPECT_NE(good.text.find("shutdown(fd 1 [pipe]) = -1 ENOTSOCK\n      in tcp4, unix"), std::string::npos)
       << good.text;
-  EXPECT_FALSE(render_matrix({record("a", "unix", "XPASS")}).gate_passed);
-  EXPECT_FALSE(render_matrix({record("a", "unix", "FAIL")}).gate_passed);
+  EXPECT_FALSE(render_matrix({record("a", "unix", Verdict::XPass)}).gate_passed);
+  EXPECT_FALSE(render_matrix({record("a", "unix", Verdict::Fail)}).gate_passed);
+  EXPECT_FALSE(render_matrix({record("a", "unix", Verdict::NoVerdict)}).gate_passed);
+  EXPECT_EQ(good.verdict_counts, "1 SKIP, 1 PASS, 1 XFAIL, 1 WARN");
 }
 
 TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {
   fs::path dir = fs::temp_directory_path() / ("sshtc-records-" + std::to_string(::getpid()));
-  CaseRecord written = record("a", "tcp4", "FAIL");
+  CaseRecord written = record("a", "tcp4", Verdict::Fail);
   written.reason = "line one\twith tab\nline two \\ backslash";
   write_record(dir, written);
   auto read = read_records(dir);

@@ -1,21 +1,27 @@
 #include "errno_profile.hpp"
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
 
 namespace sshtc::preload {
+namespace {
+
+struct Known {
+  const char* name;
+  ErrnoProfile profile;
+};
+constexpr Known known[] = {{"linux", ErrnoProfile::linux_kernel},
+                           {"openbsd", ErrnoProfile::openbsd},
+                           {"freebsd", ErrnoProfile::freebsd},
+                           {"macos", ErrnoProfile::macos},
+                           {"wsl1", ErrnoProfile::wsl1}};
+
+}  // namespace
 
 bool parse_errno_profile(const char* name, ErrnoProfile* profile) {
-  struct Known {
-    const char* name;
-    ErrnoProfile profile;
-  };
-  static constexpr Known known[] = {{"openbsd", ErrnoProfile::openbsd},
-                                    {"freebsd", ErrnoProfile::freebsd},
-                                    {"macos", ErrnoProfile::macos},
-                                    {"wsl1", ErrnoProfile::wsl1}};
   *profile = ErrnoProfile::linux_kernel;
   if (name == nullptr || *name == '\0') return true;
   for (const Known& entry : known) {
@@ -27,12 +33,29 @@ bool parse_errno_profile(const char* name, ErrnoProfile* profile) {
   return false;
 }
 
-int emulated_option_errno(ErrnoProfile profile, int level, const Descriptor& descriptor) {
+const char* profile_name(ErrnoProfile profile) {
+  for (const Known& entry : known) {
+    if (entry.profile == profile) return entry.name;
+  }
+  return "unknown";
+}
+
+int emulated_option_errno(ErrnoProfile profile, int level, bool is_socket, int family) {
   const bool tcp_or_ip_level =
       level == IPPROTO_TCP || level == IPPROTO_IP || level == IPPROTO_IPV6;
   // Every platform checks "is it a socket" before the level, so pipes, ttys and closed
-  // descriptors keep Linux's ENOTSOCK/EBADF: only the answer for non-inet sockets differs.
-  if (!tcp_or_ip_level || !descriptor.is_socket() || descriptor.is_inet()) return 0;
+  // descriptors keep Linux's ENOTSOCK/EBADF.
+  if (!tcp_or_ip_level || !is_socket || profile == ErrnoProfile::linux_kernel) return 0;
+  if (family == AF_INET6) {
+    // Linux hands IPPROTO_IP options on an AF_INET6 socket to its IPv4 code (for mapped
+    // addresses) and succeeds. The BSD stacks' ip6_ctloutput takes only IPPROTO_IPV6 and
+    // answers EINVAL (FreeBSD: sshuttle/sshuttle#660; FreeBSD and macOS: grke/burp#371).
+    // WSL1 translated to Linux semantics; no report says otherwise.
+    bool bsd = profile == ErrnoProfile::openbsd || profile == ErrnoProfile::freebsd ||
+               profile == ErrnoProfile::macos;
+    return level == IPPROTO_IP && bsd ? EINVAL : 0;
+  }
+  if (family == AF_INET) return 0;
   switch (profile) {
     case ErrnoProfile::linux_kernel:
       return 0;

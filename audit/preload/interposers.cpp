@@ -58,7 +58,8 @@ auto audited(AuditedCall call, Forward forward) {
   const int caller_errno = errno;
   call.descriptor = describe_descriptor(call.fd);
   const int emulated_errno =
-      call.has_option ? emulated_option_errno(scope.config()->profile, call.level, call.descriptor)
+      call.has_option ? emulated_option_errno(scope.config()->profile, call.level,
+                                              call.descriptor.is_socket(), call.descriptor.family)
                       : 0;
   decltype(forward()) result = -1;
   if (emulated_errno != 0) {

@@ -121,5 +121,28 @@ TEST(AuditRules, DescribeShowsNonSocketsEmulationAndInetProtocol) {
             std::string::npos);
 }
 
+// Linux hands IPPROTO_IP options on AF_INET6 to its IPv4 code and succeeds; the BSDs refuse
+// them (sshuttle/sshuttle#660). Only a call that succeeded here can be a portability finding.
+TEST(AuditRules, ACallLinuxAcceptsButOtherPlatformsRefuseIsAPortabilityFinding) {
+  AuditRecord tos_on_v6 = with_option(tcp6, "IPPROTO_IP", "IP_TOS");
+  Finding accepted = judge({tos_on_v6}).at(0);
+  EXPECT_TRUE(accepted.portability());
+  EXPECT_EQ(accepted.refused_elsewhere, "openbsd, freebsd, macos: EINVAL");
+  EXPECT_NE(accepted.describe().find("= 0 from libpython3.11.so.1.0 [ip-option-on-non-inet] (Linux "
+                                     "accepts it; refused on openbsd, freebsd, macos: EINVAL)"),
+            std::string::npos) << accepted.describe();
+
+  tos_on_v6.ret = -1;
+  tos_on_v6.error = "EINVAL";
+  EXPECT_FALSE(judge({tos_on_v6}).at(0).portability()) << "it failed here: an error";
+  // Refused by Linux itself (ENOPROTOOPT): an error, whatever other platforms say.
+  AuditRecord tclass_on_v4 = with_option(tcp4, "IPPROTO_IPV6", "IPV6_TCLASS");
+  tclass_on_v4.ret = -1;
+  EXPECT_FALSE(judge({tclass_on_v4}).at(0).portability());
+  // Accepted here and refused nowhere known: still an error, never excused by guesswork.
+  AuditRecord nodelay_on_udp = with_option(udp4, "IPPROTO_TCP", "TCP_NODELAY");
+  EXPECT_FALSE(judge({nodelay_on_udp}).at(0).portability());
+}
+
 }  // namespace
 }  // namespace sshtc::audit_test
