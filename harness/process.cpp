@@ -42,7 +42,8 @@ void kill_live_groups_and_reraise(int sig) {
 void install_signal_cleanup() {
   static std::once_flag once;
   std::call_once(once, [] {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) {
+    // A harness that crashes takes them with it too, and still dies of its signal.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) {
       struct sigaction action {};
       action.sa_handler = kill_live_groups_and_reraise;
       sigemptyset(&action.sa_mask);
