@@ -110,6 +110,10 @@ const RunContext& RunContext::get() {
   return context;
 }
 
+std::string MatrixCase::scenario() const {
+  return scenario_of_suite(testing::UnitTest::GetInstance()->current_test_info()->test_suite_name());
+}
+
 CaseRecord MatrixCase::record_of_cell() const {
   const Cell& cell = GetParam();
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
@@ -117,7 +121,7 @@ CaseRecord MatrixCase::record_of_cell() const {
   record.client = cell.client.name;
   record.client_version = client_version(cell.client, RunContext::get().run);
   record.transport = cell.column();
-  record.scenario = scenario_of_suite(info->test_suite_name());
+  record.scenario = scenario();
   record.test = info->name();
   record.test = record.test.substr(0, record.test.find('/'));
   return record;
@@ -132,15 +136,14 @@ void MatrixCase::SetUp() {
 
 std::string MatrixCase::where(const std::string& command) const {
   const Cell& cell = GetParam();
-  return cell.client.name + " over " + cell.transport + " (" + cell.server + "), " +
-         scenario_of_suite(testing::UnitTest::GetInstance()->current_test_info()->test_suite_name()) +
-         " `" + command + "`";
+  return cell.client.name + " over " + cell.transport + " (" + cell.server + "), " + scenario() + " `" +
+         command + "`";
 }
 
 SessionResult MatrixCase::run_session_of_cell(const std::string& command, const fs::path& dir) const {
   const Cell& cell = GetParam();
   const RunContext& context = RunContext::get();
-  SessionRequest request{"exec", command};
+  SessionRequest request{scenario(), command};
   if (cell.server != kDaemon) {
     return run_session(context.run, cell.client, *find_transport(cell.transport), *find_server(cell.server),
                        request, dir);

@@ -61,6 +61,7 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   std::string where(const std::string& command) const;
 
  private:
+  std::string scenario() const;  // of the running test
   CaseRecord record_of_cell() const;
   SessionResult run_session_of_cell(const std::string& command, const std::filesystem::path& dir) const;
 };
