@@ -3,7 +3,8 @@
 //                                 matrix cases, then the regression tests). It checks the
 //                                 expectations and SSHTC_STRICT first: a run they would break
 //                                 is never listed.
-//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, versions); on
+//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, every client's
+//                                 version and compliance probe); on
 //                                 failure it leaves setup-failed.txt in the results directory
 //   --sshtc-cleanup-run DIR       removes the run directory and its private keys
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "matrix.hpp"
 
@@ -61,8 +63,12 @@ int setup_run(const char* dir) {
   if (results && *results) remove_records(results);
   try {
     RunDirectory run = RunDirectory::create(dir);
-    for (const auto& client : load_clients()) {
-      std::cout << client.name << ": " << client_version(client, run) << "\n";
+    auto clients = load_clients();
+    ask_every_client(clients, run);
+    for (const auto& client : clients) {
+      auto failure = compliance_failure(client, run);
+      std::cout << client.name << ": " << client_version(client, run)
+                << (failure ? "; NOT COMPLIANT: " + *failure : "") << "\n";
     }
     return 0;
   } catch (const std::exception& error) {

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "../harness/audit_findings.hpp"
+#include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "../harness/openssh_server.hpp"
 #include "../transports/transport.hpp"
@@ -165,6 +166,7 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   facts.transport = cell.transport;
   facts.server = cell.server;
   facts.column = cell.column();
+  facts.noncompliant = compliance_failure(cell.client, RunContext::get().run);
   if (auto reason = find_transport(cell.transport)->unavailable()) {
     facts.unavailable = reason;
   } else if (cell.server != kDaemon) {
@@ -179,7 +181,7 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   } catch (const std::exception& error) {
     facts.harness_error = std::string("the expectations cannot be used: ") + error.what();
   }
-  if (!facts.unavailable && facts.harness_error.empty()) {
+  if (!facts.noncompliant && !facts.unavailable && facts.harness_error.empty()) {
     const auto* info = testing::UnitTest::GetInstance()->current_test_info();
     fs::path dir = RunContext::get().run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
     try {

@@ -1,6 +1,6 @@
 // The contract's robustness in the matrix itself: adapters that hang, crash, print garbage,
-// can do nothing or cannot be started each get a verdict that names them and what they did,
-// and the run goes on to the end. The session layer's own tests (selftest/session_test.cpp)
+// can do nothing, cannot be started or ignore the scenario each get a verdict that names them
+// and what they did, and the run goes on to the end. The session layer's own tests (selftest/session_test.cpp)
 // drive the same scripts; this drives them through SSHTC_EXTRA_CLIENTS, as a user would.
 #include <gtest/gtest.h>
 
@@ -24,8 +24,12 @@ const std::vector<Misbehaviour> kMisbehaviours = {
      // 64 random bytes, shown escaped: some byte of them is surely not printable.
      {"broken-garbage over socketpair", "stdout was '", "\\x", "', expected '"}}},
     {"cannot.sh", {{"broken-cannot", "pipe"}, Verdict::Skip, {"broken-cannot cannot do pipe: this adapter does no transport at all"}}},
+    // It cannot even be asked: the compliance probe names why, once for its row.
     {"not-executable.sh", {{"broken-stale", "socketpair"}, Verdict::Fail,
-     {"broken-stale over socketpair", "broken-stale adapter: cannot start", "Permission denied"}}},
+     {"not a compliant adapter: broken-stale adapter (compliance probe): cannot start", "Permission denied"}}},
+    {"ignores-scenario.sh", {{"broken-ignores", "socketpair"}, Verdict::Fail,
+     {"not a compliant adapter: asked for the unknown scenario 'sshtc-compliance-probe', it answered exit 0, "
+      "not exit 89 with a reason: hello"}}},
 };
 
 TEST(MisbehavingAdapters, EachGetsAVerdictNamingWhatItDidAndTheRunFinishes) {

@@ -8,6 +8,7 @@
 
 #include "printable.hpp"
 #include "process.hpp"
+#include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -93,29 +94,35 @@ Environment adapter_base_environment(const RunDirectory& run) {
   return env;
 }
 
-std::string client_version(const Client& client, const RunDirectory& run) {
-  fs::path cache = run.root / "versions" / client.name;
-  if (fs::exists(cache)) return read_file(cache);
-  fs::create_directories(cache.parent_path());
+ProcessSpec version_spec(const Client& client, const RunDirectory& run, const fs::path& scratch) {
+  ProcessSpec spec;
+  spec.what = client.name + " adapter --version";
+  spec.argv = client.command;
+  spec.argv.push_back("--version");
+  spec.env = adapter_base_environment(run);
+  spec.stdout_path = scratch / "stdout";
+  spec.stderr_path = scratch / "stderr";
+  return spec;
+}
 
-  auto argv = client.command;
-  argv.push_back("--version");
-  std::string version;
-  try {
-    auto result = run_command(client.name + " adapter --version", argv, cache.string() + ".probe",
-                              std::chrono::seconds(10), adapter_base_environment(run));
-    version = printable(result.output.substr(0, result.output.find('\n')));
-    if (result.status.code != 0 || version.empty()) {
-      version = "unknown (--version: " + result.status.describe() + ")";
-    }
-  } catch (const SpawnError& error) {
-    version = std::string("unknown (") + error.what() + ")";
-  }
-  // Parallel cases may race to ask; the rename makes the cache whole or absent.
-  fs::path partial = cache.string() + "." + std::to_string(::getpid());
-  std::ofstream(partial) << version;
-  fs::rename(partial, cache);
+std::string version_answer(const ExitStatus& status, const fs::path& scratch) {
+  std::string output = read_file(scratch / "stdout");
+  std::string version = printable(output.substr(0, output.find('\n')));
+  if (status.code != 0 || version.empty()) return "unknown (--version: " + status.describe() + ")";
   return version;
+}
+
+std::string client_version(const Client& client, const RunDirectory& run) {
+  return run.remembered("versions", client.name, [&] {
+    ScratchDir scratch("sshtc-version");
+    try {
+      auto status = Process::spawn(version_spec(client, run, scratch.path()))
+                        .wait_until(Clock::now() + std::chrono::seconds(10));
+      return version_answer(status, scratch.path());
+    } catch (const SpawnError& error) {
+      return std::string("unknown (") + error.what() + ")";
+    }
+  });
 }
 
 }  // namespace sshtc

@@ -24,6 +24,10 @@ std::vector<Client> parse_extra_clients(const std::string& spec);
 
 // The adapter's own one-line `--version`, asked once per run and kept in the run directory.
 std::string client_version(const Client& client, const RunDirectory& run);
+// The asking and the reading apart, for the set-up, which asks every client at once. Its
+// output goes to `scratch`/stdout.
+ProcessSpec version_spec(const Client& client, const RunDirectory& run, const std::filesystem::path& scratch);
+std::string version_answer(const ExitStatus& status, const std::filesystem::path& scratch);
 
 // What every adapter process starts from: a scrubbed environment (no SSH_AUTH_SOCK, an empty
 // HOME) plus the pointers to a build under test: SSHTC_LIBRARY_PATH becomes LD_LIBRARY_PATH,

@@ -20,11 +20,12 @@ Strictness Strictness::from_environment() {
 Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings,
                 const std::vector<Expectation>& expectations, Strictness strictness) {
   Judgement judgement;
+  if (facts.noncompliant) return {Verdict::Fail, kNotCompliant + *facts.noncompliant, ""};
   if (facts.unavailable) return {Verdict::Skip, *facts.unavailable, ""};
   if (!facts.harness_error.empty()) {
     return {Verdict::Fail, facts.where + ": " + facts.harness_error, ""};
   }
-  if (facts.client_status.code == kCannotDoThis) {
+  if (facts.client_status.code == kCannotDo) {
     return {Verdict::Skip, facts.client + " cannot do " + facts.column + ": " + facts.client_said, ""};
   }
 

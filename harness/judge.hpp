@@ -23,7 +23,8 @@ struct CaseFacts {
   std::string server;
   std::string column;  // as the matrix shows it: "socketpair", "socketpair@dropbear-i"
 
-  std::optional<std::string> unavailable;  // the machine cannot give this cell (SKIP)
+  std::optional<std::string> noncompliant;  // the adapter failed the compliance probe: its answer
+  std::optional<std::string> unavailable;   // the machine cannot give this cell (SKIP)
   std::string harness_error;  // "the harness could not run the session: …", or its audit, or the expectations
   ExitStatus client_status;                // the adapter's exit: 0, 3, 255, 89 (cannot), killed
   std::string hang;                        // the client hung: how (SessionResult::hang_description)
@@ -31,6 +32,10 @@ struct CaseFacts {
   std::optional<std::string> check_failure;  // the scenario's own check, when it failed
   std::string evidence;                    // logs appended to a failure's reason
 };
+
+// The start of the reason of every cell of a client that failed the compliance probe: the report
+// shows such a row as one row-level error.
+inline const std::string kNotCompliant = "not a compliant adapter: ";
 
 struct Judgement {
   Verdict verdict = Verdict::NoVerdict;

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 #include "process.hpp"
 
@@ -156,6 +157,20 @@ fs::path RunDirectory::case_dir(const std::string& case_name) const {
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;
+}
+
+std::string RunDirectory::remembered(const std::string& kind, const std::string& name,
+                                     const std::function<std::string()>& ask) const {
+  fs::path cache = root / kind / name;
+  if (fs::exists(cache)) return read_file(cache);
+  fs::create_directories(cache.parent_path());
+  std::string answer = ask();
+  // The rename makes the cache whole or absent.
+  fs::path partial = cache.string() + "." + std::to_string(::getpid()) + "." +
+                     std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  std::ofstream(partial) << answer;
+  fs::rename(partial, cache);
+  return answer;
 }
 
 }  // namespace sshtc

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace sshtc {
@@ -25,6 +26,12 @@ struct RunDirectory {
   static void remove(const std::filesystem::path& root);
 
   std::filesystem::path case_dir(const std::string& case_name) const;
+
+  // The answer to a per-run question about `name` (a client's --version, its compliance), asked
+  // once and kept as root/<kind>/<name>. Cases and threads may race to ask: each reads a whole
+  // answer.
+  std::string remembered(const std::string& kind, const std::string& name,
+                         const std::function<std::string()>& ask) const;
 
  private:
   static RunDirectory layout(const std::filesystem::path& root);

@@ -10,12 +10,10 @@
 #include "server.hpp"
 #include "process.hpp"
 #include "run_directory.hpp"
+// The contract's exit codes (kSessionFailed, kCannotDo), from adapters/contract/exit_codes.txt.
+#include <sshtc/exit_codes.hpp>
 
 namespace sshtc {
-
-// Exit codes of contract v1.
-constexpr int kSessionFailed = 255;
-constexpr int kCannotDoThis = 89;
 
 struct SessionRequest {
   std::string scenario;  // SSHTC_SCENARIO

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "../harness/judge.hpp"
 #include "../transports/transport.hpp"
 
 namespace sshtc {
@@ -74,6 +75,20 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
   }
   std::sort(rows.begin(), rows.end());
   auto columns = column_order(records);
+  // A client that failed the compliance probe has one error, not a row of them: its note is
+  // made once, and its cells in every table point to it.
+  std::map<std::string, std::string> row_errors;  // row → its reason
+  std::map<std::string, size_t> row_notes;
+  for (const auto& row : rows) {
+    bool all = true;
+    std::string reason;
+    for (const auto& record : records) {
+      if (record.client != row) continue;
+      all = all && record.verdict == Verdict::Fail && record.reason.rfind(kNotCompliant, 0) == 0;
+      reason = first_line(record.reason);
+    }
+    if (all) row_errors[row] = reason;
+  }
 
   std::vector<std::string> notes;
   std::ostringstream out;
@@ -105,7 +120,16 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
       for (size_t c = first; c < last; ++c) {
         std::string text = "-";
         auto found = cells.find({row, columns[c]});
-        if (found != cells.end()) {
+        auto row_error = row_errors.find(row);
+        if (found != cells.end() && row_error != row_errors.end()) {
+          ++matrix.cells;
+          matrix.gate_passed = false;
+          if (!row_notes.count(row)) {
+            notes.push_back(row + ": FAIL in every cell, " + row_error->second);
+            row_notes[row] = notes.size();
+          }
+          text = "FAIL " + std::to_string(row_notes[row]);
+        } else if (found != cells.end()) {
           ++matrix.cells;
           const CellSummary& cell = found->second;
           text = to_string(*cell.verdict);

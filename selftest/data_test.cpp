@@ -6,6 +6,7 @@
 
 #include "../harness/client.hpp"
 #include "../harness/expectations.hpp"
+#include "../harness/judge.hpp"
 #include "../report/matrix_text.hpp"
 
 namespace fs = std::filesystem;
@@ -113,6 +114,19 @@ TEST(Matrix, WorstVerdictWinsAndStaleExpectationsFailTheGate) {
   EXPECT_FALSE(render_matrix({record("a", "unix", Verdict::Fail)}).gate_passed);
   EXPECT_FALSE(render_matrix({record("a", "unix", Verdict::NoVerdict)}).gate_passed);
   EXPECT_EQ(good.verdict_counts, "1 SKIP, 1 PASS, 1 XFAIL, 1 WARN");
+}
+
+TEST(Matrix, ANonCompliantClientIsOneRowLevelError) {
+  CaseRecord probe_failed = record("bad", "tcp4", Verdict::Fail);
+  probe_failed.reason = kNotCompliant + "it answered exit 0";
+  CaseRecord also = probe_failed;
+  also.transport = "unix@dropbear-i";
+  auto matrix = render_matrix({probe_failed, also, record("good", "tcp4", Verdict::Pass)});
+  EXPECT_FALSE(matrix.gate_passed);
+  EXPECT_NE(matrix.text.find("   1  bad: FAIL in every cell, not a compliant adapter: it answered exit 0\n"),
+            std::string::npos) << matrix.text;
+  EXPECT_EQ(matrix.text.find("   2  "), std::string::npos) << "one note for the row, not one per cell:\n"
+                                                            << matrix.text;
 }
 
 TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {

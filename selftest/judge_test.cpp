@@ -70,6 +70,9 @@ struct Row {
 };
 
 const std::vector<Row> kTable = {
+    {"FAIL: the adapter failed the compliance probe, whatever the cell",
+     [] { auto f = worked(); f.noncompliant = "it answered exit 0"; f.unavailable = "no IPv6"; return f; },
+     {}, {}, false, Verdict::Fail, {"not a compliant adapter: it answered exit 0"}},
     {"SKIP: the machine cannot provide the transport",
      [] { auto f = worked(); f.unavailable = "tcp6: the kernel has no IPv6"; return f; },
      {}, {}, false, Verdict::Skip, {"tcp6: the kernel has no IPv6"}},
@@ -145,7 +148,9 @@ TEST(Judge, EveryRowOfTheVerdictTable) {
           << row.rule << "\nthe reason does not say '" << text << "':\n" << got.reason;
     }
     EXPECT_EQ(got.server_findings, row.server_findings) << row.rule;
-    if (got.verdict == Verdict::Pass) EXPECT_EQ(got.reason, "") << row.rule;
+    if (got.verdict == Verdict::Pass) {
+      EXPECT_EQ(got.reason, "") << row.rule;
+    }
   }
 }
 

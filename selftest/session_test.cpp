@@ -45,7 +45,7 @@ TEST_F(Session, RealSshdAndLibsshEchoOverSocketpair) {
 
 TEST_F(Session, AdapterThatCannotDoTheTransportExits89) {
   auto result = run({"cannot", {kAdapters + "cannot.sh"}}, "pipe");
-  EXPECT_EQ(result.client.code, kCannotDoThis);
+  EXPECT_EQ(result.client.code, kCannotDo);
   EXPECT_NE(result.client_stderr.find("does no transport"), std::string::npos);
 }
 

@@ -26,17 +26,13 @@ from typing import Any, Callable, Optional, Tuple
 warnings.filterwarnings('ignore', module=r'asyncssh(\.|$)')
 warnings.filterwarnings('ignore', message=r'.* has been deprecated')
 
-EXIT_SESSION_FAILED = 255
-EXIT_UNSUPPORTED = 89
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
+from sshtc_contract import (CANNOT_DO, SESSION_FAILED, Unsupported,  # noqa: E402
+                            check_scenario, import_or_cannot_do, one_line)
 
-try:
-    import asyncssh  # noqa: E402  (after the warning filters on purpose)
-    from asyncssh.connection import SSHConnection  # noqa: E402
-except ImportError as error:
-    # Not installed is a skip with the install hint, never a pass or a crash.
-    print(f'asyncssh is not importable by {sys.executable} ({error}): '
-          'apt-get install python3-asyncssh', file=sys.stderr)
-    sys.exit(EXIT_UNSUPPORTED)
+# After the warning filters on purpose; not installed is a skip with the hint.
+asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
+from asyncssh.connection import SSHConnection  # noqa: E402
 
 FIX_ID = 'dcd1c61'
 # The patched method body below is a copy of this release series' method.
@@ -44,10 +40,6 @@ FIX_BODY_SERIES = '2.10.'
 SOCKET_TRANSPORTS = {'unix', 'socketpair', 'tunnel'}
 TCP_TRANSPORTS = {'tcp4', 'tcp6'}
 SUPPORTED_SCENARIOS = {'exec'}
-
-
-class Unsupported(Exception):
-    """This adapter cannot do the requested transport or scenario (exit 89)."""
 
 
 # --- the upstream fix, applied in-process ------------------------------------
@@ -290,11 +282,7 @@ async def run_exec(env: dict, stream: Optional[object]) -> int:
     else:
         reason = 'channel closed without an exit status (connection lost?)'
     print(f'asyncssh adapter: session failed: {reason}', file=sys.stderr)
-    return EXIT_SESSION_FAILED
-
-
-def one_line(exc: BaseException) -> str:
-    return f'{type(exc).__name__}: {exc}'.replace('\n', ' ')
+    return SESSION_FAILED
 
 
 def main(argv: list) -> int:
@@ -306,22 +294,20 @@ def main(argv: list) -> int:
 
     env = dict(os.environ)
     transport = env.get('SSHTC_TRANSPORT', '')
-    scenario = env.get('SSHTC_SCENARIO', 'exec')
     try:
-        if scenario not in SUPPORTED_SCENARIOS:
-            raise Unsupported(f'scenario {scenario!r} not implemented')
+        check_scenario(env, SUPPORTED_SCENARIOS)
         if fix:
             apply_fix()
         stream = make_connector(transport, env)
     except Unsupported as exc:
         print(f'asyncssh adapter: unsupported: {exc}', file=sys.stderr)
-        return EXIT_UNSUPPORTED
+        return CANNOT_DO
     except (KeyError, ValueError, OSError) as exc:
         # A missing variable or a descriptor that is not what the transport
         # says (e.g. ENOTSOCK): the session cannot start.
         print(f'asyncssh adapter: session failed: bad stream from the '
               f'harness: {one_line(exc)}', file=sys.stderr)
-        return EXIT_SESSION_FAILED
+        return SESSION_FAILED
 
     # Exceptions raised inside asyncio callbacks (the TCP_NODELAY OSError in
     # connection_made) never reach the caller, which only sees the connection
@@ -352,7 +338,7 @@ def main(argv: list) -> int:
             reason += ' (raised in an asyncio callback before that: ' + \
                 '; '.join(callback_errors) + ')'
         print(f'asyncssh adapter: session failed: {reason}', file=sys.stderr)
-        return EXIT_SESSION_FAILED
+        return SESSION_FAILED
 
 
 if __name__ == '__main__':

@@ -48,6 +48,13 @@ Contract Contract::from_environment() {
   return c;
 }
 
+void Contract::check_scenario(std::initializer_list<const char*> supported) const {
+  for (const char* known : supported) {
+    if (scenario == known) return;
+  }
+  cannot_do("scenario '" + scenario + "' is not implemented");
+}
+
 void session_failed(const std::string& reason) {
   std::fprintf(stderr, "%s\n", reason.c_str());
   std::exit(kSessionFailed);
@@ -55,7 +62,7 @@ void session_failed(const std::string& reason) {
 
 void cannot_do(const std::string& reason) {
   std::fprintf(stderr, "%s\n", reason.c_str());
-  std::exit(kCannotDoThis);
+  std::exit(kCannotDo);
 }
 
 void write_stdout(const char* data, size_t size) {

@@ -1,13 +1,14 @@
 // Adapter contract v1 (see README, "The adapter contract"), for adapters written in C++.
 #pragma once
 
+#include <sshtc/exit_codes.hpp>  // kSessionFailed, kCannotDo: the contract's reserved exit codes
+#include <initializer_list>
 #include <string>
 
 namespace sshtc::adapter {
 
-// Exit codes the harness understands besides the remote command's own status.
-constexpr int kSessionFailed = 255;  // connect, host key, auth, protocol: reason on stderr
-constexpr int kCannotDoThis = 89;    // this adapter cannot do this transport or scenario
+using sshtc::kCannotDo;
+using sshtc::kSessionFailed;
 
 struct Contract {
   std::string transport;
@@ -24,6 +25,10 @@ struct Contract {
 
   // Reads SSHTC_*; a missing required variable ends the adapter with kSessionFailed.
   static Contract from_environment();
+  // Ends the adapter with kCannotDo unless the scenario is one of `supported`. Adapters ask
+  // first, before they dial or touch a descriptor: the harness's compliance probe asks for a
+  // scenario no adapter knows and requires exactly this answer.
+  void check_scenario(std::initializer_list<const char*> supported) const;
 };
 
 [[noreturn]] void session_failed(const std::string& reason);

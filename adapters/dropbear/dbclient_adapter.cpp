@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   Contract c = Contract::from_environment();
-  if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
+  c.check_scenario({"exec"});
   if (::access(dbclient_binary().c_str(), X_OK) != 0 || ::access(kDropbearConvert, X_OK) != 0) {
     cannot_do(std::string("dbclient is not installed: ") + kInstallHint);
   }

@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
+  c.check_scenario({"exec"});
   ssh_init();
   ssh_session session = ssh_new();
   std::unique_ptr<FdOffer> offer;

@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   }
   const bool rw_callbacks = has_flag(argc, argv, "--rw-callbacks");
   Contract c = Contract::from_environment();
-  if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
+  c.check_scenario({"exec"});
   if (c.fd_in != c.fd_out && !rw_callbacks) {
     cannot_do("libssh2 sends and receives on one socket (send()/recv() on the descriptor given to "
               "libssh2_session_handshake); this transport has separate read and write descriptors "

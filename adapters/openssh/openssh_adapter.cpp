@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  if (c.scenario != "exec") cannot_do("scenario '" + c.scenario + "' is not implemented");
+  c.check_scenario({"exec"});
   if (::access(ssh_binary().c_str(), X_OK) != 0) {
     cannot_do(ssh_binary() + " is not installed: apt-get install openssh-client");
   }

@@ -27,16 +27,12 @@ import warnings
 # noise on stderr would bury the one-line reason the harness reads.
 warnings.filterwarnings('ignore', module=r'paramiko(\.|$)')
 
-EXIT_SESSION_FAILED = 255
-EXIT_UNSUPPORTED = 89
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
+from sshtc_contract import (CANNOT_DO, SESSION_FAILED, Unsupported,  # noqa: E402
+                            check_scenario, import_or_cannot_do, one_line)
 
-try:
-    import paramiko  # noqa: E402  (after the warning filter on purpose)
-except ImportError as error:
-    # Not installed is a skip with the install hint, never a pass or a crash.
-    print(f'paramiko is not importable by {sys.executable} ({error}): '
-          'apt-get install python3-paramiko', file=sys.stderr)
-    sys.exit(EXIT_UNSUPPORTED)
+# After the warning filter on purpose; not installed is a skip with the hint.
+paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
 
 from fd_offer import FdOffer  # noqa: E402
 
@@ -45,10 +41,6 @@ from fd_offer import FdOffer  # noqa: E402
 logging.getLogger('paramiko').addHandler(logging.NullHandler())
 
 TCP_TRANSPORTS = {'tcp4', 'tcp6'}
-
-
-class Unsupported(Exception):
-    """This adapter cannot do the requested transport or scenario (exit 89)."""
 
 
 class PipePair:
@@ -182,10 +174,6 @@ def run_exec(transport: paramiko.Transport, env: dict) -> int:
     return status
 
 
-def one_line(exc: BaseException) -> str:
-    return f'{type(exc).__name__}: {exc}'.replace('\n', ' ')
-
-
 def proxy_stderr(stream) -> str:
     """What a ProxyCommand that has exited said, for the reason line."""
     process = getattr(stream, 'process', None)
@@ -213,18 +201,16 @@ def main(argv: list) -> int:
 
 def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
     try:
-        if env.get('SSHTC_SCENARIO') != 'exec':
-            raise Unsupported(f'scenario {env.get("SSHTC_SCENARIO")!r} '
-                              'not implemented')
+        check_scenario(env, {'exec'})
         stream = (open_proxy_command(env, relay, cleanup) if relay
                   else open_stream(env))
     except Unsupported as exc:
         print(f'paramiko adapter: unsupported: {exc}', file=sys.stderr)
-        return EXIT_UNSUPPORTED
+        return CANNOT_DO
     except (KeyError, ValueError, OSError) as exc:
         print(f'paramiko adapter: session failed: bad stream from the '
               f'harness: {one_line(exc)}', file=sys.stderr)
-        return EXIT_SESSION_FAILED
+        return SESSION_FAILED
 
     transport = None
     try:
@@ -234,7 +220,7 @@ def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
         # Any failure of the session is exit 255, as with ssh.
         print(f'paramiko adapter: session failed: {one_line(exc)}'
               f'{proxy_stderr(stream)}', file=sys.stderr)
-        return EXIT_SESSION_FAILED
+        return SESSION_FAILED
     finally:
         if transport is not None:
             transport.close()

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
+  c.check_scenario({"exec"});
   int fd = planted_descriptor(c);
   make_call(argv[1], fd);
   hand_over(c, fd, argv + 2);

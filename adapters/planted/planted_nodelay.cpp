@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   Contract c = Contract::from_environment();
+  c.check_scenario({"exec"});
   int fd = planted_descriptor(c);
   set_option(fd, SOL_SOCKET, SO_KEEPALIVE, "SOL_SOCKET, SO_KEEPALIVE");
   set_option(fd, IPPROTO_TCP, TCP_NODELAY, "IPPROTO_TCP, TCP_NODELAY");

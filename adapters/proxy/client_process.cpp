@@ -54,12 +54,12 @@ int wait_for(pid_t pid) {
 
 int run_client(const std::vector<std::string>& argv, const std::string& stderr_path) {
   pid_t pid = spawn(argv, -1, stderr_path);
-  if (pid < 0) return adapter::kSessionFailed;
+  if (pid < 0) return kSessionFailed;
   int status = wait_for(pid);
   if (status >= 0 && WIFEXITED(status)) return WEXITSTATUS(status);
   std::fprintf(stderr, "%s %s\n", argv.front().c_str(),
                status >= 0 && WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "was lost");
-  return adapter::kSessionFailed;
+  return kSessionFailed;
 }
 
 std::string output_of(const std::vector<std::string>& argv, int* exit_status) {

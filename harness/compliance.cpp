@@ -1,0 +1,100 @@
+#include "compliance.hpp"
+
+#include "printable.hpp"
+#include "process.hpp"
+#include "scratch_dir.hpp"
+#include "session.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+// A client that complied is remembered as "ok": an empty answer would read as none.
+const std::string kComplied = "ok";
+constexpr auto kProbeTimeout = std::chrono::seconds(10);
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// A whole contract environment, so that an adapter has no excuse to fail before it reads the
+// scenario; the port is one nothing listens on, in case it dials regardless.
+ProcessSpec probe_spec(const Client& client, const RunDirectory& run, const fs::path& scratch) {
+  ProcessSpec spec;
+  spec.what = client.name + " adapter (compliance probe)";
+  spec.argv = client.command;
+  spec.env = adapter_base_environment(run);
+  spec.env["TMPDIR"] = scratch.string();
+  spec.env["SSHTC_TRANSPORT"] = "tcp4";
+  spec.env["SSHTC_HOST"] = "127.0.0.1";
+  spec.env["SSHTC_PORT"] = "1";
+  spec.env["SSHTC_USER"] = run.user;
+  spec.env["SSHTC_IDENTITY"] = run.client_key.string();
+  spec.env["SSHTC_KNOWN_HOSTS"] = run.known_hosts.string();
+  spec.env["SSHTC_SCENARIO"] = kProbeScenario;
+  spec.env["SSHTC_COMMAND"] = "true";
+  spec.stdout_path = scratch / "stdout";
+  spec.stderr_path = scratch / "stderr";
+  return spec;
+}
+
+std::string probe_answer(const ExitStatus& status, const fs::path& scratch) {
+  std::string said = printable(first_line(read_file(scratch / "stderr")));
+  if (status.code == kCannotDo && !said.empty()) return kComplied;
+  std::string answer = "asked for the unknown scenario '" + kProbeScenario + "', it answered " +
+                       status.describe() + ", not exit " + std::to_string(kCannotDo) + " with a reason";
+  if (status.code == kCannotDo) return answer + ": it gave none on stderr";
+  std::string printed = said.empty() ? printable(first_line(read_file(scratch / "stdout"))) : said;
+  return printed.empty() ? answer : answer + ": " + printed;
+}
+
+// One question to one adapter: started now, answered later. Spawned from this one thread:
+// forking from several threads at once can leave a child stuck on a lock before it execs.
+struct Question {
+  std::string kind;  // "versions" or "compliance", as the run directory keeps the answers
+  ScratchDir scratch{"sshtc-ask"};
+  std::optional<Process> process;
+  std::string answer;  // set at once when the adapter cannot even start
+  std::string (*read)(const ExitStatus&, const fs::path&);
+};
+
+}  // namespace
+
+std::optional<std::string> compliance_failure(const Client& client, const RunDirectory& run) {
+  std::string answer = run.remembered("compliance", client.name, [&] {
+    ScratchDir scratch("sshtc-probe");
+    try {
+      auto status = Process::spawn(probe_spec(client, run, scratch.path())).wait_until(Clock::now() + kProbeTimeout);
+      return probe_answer(status, scratch.path());
+    } catch (const SpawnError& error) {
+      return std::string(error.what());
+    }
+  });
+  if (answer == kComplied) return std::nullopt;
+  return answer;
+}
+
+void ask_every_client(const std::vector<Client>& clients, const RunDirectory& run) {
+  std::vector<std::pair<const Client*, std::unique_ptr<Question>>> questions;
+  for (const auto& client : clients) {
+    for (const char* kind : {"versions", "compliance"}) {
+      auto question = std::make_unique<Question>();
+      question->kind = kind;
+      bool version = question->kind == "versions";
+      question->read = version ? version_answer : probe_answer;
+      try {
+        question->process = Process::spawn(version ? version_spec(client, run, question->scratch.path())
+                                                   : probe_spec(client, run, question->scratch.path()));
+      } catch (const SpawnError& error) {
+        question->answer = version ? std::string("unknown (") + error.what() + ")" : error.what();
+      }
+      questions.emplace_back(&client, std::move(question));
+    }
+  }
+  auto deadline = Clock::now() + kProbeTimeout;
+  for (auto& [client, question] : questions) {
+    if (question->process) question->answer = question->read(question->process->wait_until(deadline), question->scratch.path());
+    run.remembered(question->kind, client->name, [&] { return question->answer; });
+  }
+}
+
+}  // namespace sshtc
