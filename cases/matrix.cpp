@@ -9,7 +9,6 @@
 #include "../harness/audit_findings.hpp"
 #include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
-#include "../harness/openssh_server.hpp"
 #include "../transports/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -149,11 +148,7 @@ SessionResult MatrixCase::run_session_of_cell(const std::string& command, const 
     return run_session(context.run, cell.client, *find_transport(cell.transport), *find_server(cell.server),
                        request, dir);
   }
-  auto daemon = OpenSshServer::start_daemon(context.run, dir, Clock::now() + std::chrono::seconds(10));
-  ClientEndpoint endpoint;
-  endpoint.host = "127.0.0.1";
-  endpoint.port = daemon.port;
-  return run_client(context.run, cell.client, endpoint, cell.transport, request, dir);
+  return run_daemon_session(context.run, cell.client, request, dir);
 }
 
 void MatrixCase::run_case(const std::string& command, const Check& check) {

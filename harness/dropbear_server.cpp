@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "audit_findings.hpp"
 #include "server.hpp"
 
 namespace fs = std::filesystem;
@@ -43,8 +42,8 @@ class DropbearServer : public Server {
     return std::nullopt;
   }
 
-  Process serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
-                      const fs::path& case_dir) const override {
+  ProcessSpec inetd_spec(const RunDirectory& run, const ServerEndpoint& endpoint,
+                         const fs::path& case_dir) const override {
     fs::path prepared = prepare(run);
     ProcessSpec spec;
     spec.what = "dropbear -i";
@@ -53,13 +52,12 @@ class DropbearServer : public Server {
                  (prepared / "home").string(), home_of(run.user), dropbear_binary().string(),
                  (prepared / "host_ed25519").string()};
     spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
-    add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
     spec.stdin_fd = endpoint.fd_in;
     spec.stdout_fd = endpoint.fd_out;
     // dropbear -i refuses -E ("inetd mode is incompatible with ... non-syslog"): its log goes
     // to syslog, and only what it prints before that lands here.
     spec.stderr_path = case_dir / "server.log";
-    return Process::spawn(spec);
+    return spec;
   }
 
  private:

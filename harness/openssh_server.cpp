@@ -6,8 +6,6 @@
 
 #include <stdexcept>
 
-#include "audit_findings.hpp"
-#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -50,22 +48,21 @@ Environment sshd_environment() { return {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin
 
 std::shared_ptr<Server> make_openssh_server() { return std::make_shared<OpenSshServer>(); }
 
-Process OpenSshServer::serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
-                                   const fs::path& case_dir) const {
+ProcessSpec OpenSshServer::inetd_spec(const RunDirectory& run, const ServerEndpoint& endpoint,
+                                      const fs::path& case_dir) const {
   ProcessSpec spec;
   spec.what = "sshd -i";
   spec.argv = sshd_command(run, case_dir / "server.log");
   spec.argv.push_back("-i");
   spec.env = sshd_environment();
-  add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
   spec.stdin_fd = endpoint.fd_in;
   spec.stdout_fd = endpoint.fd_out;
   spec.stderr_path = case_dir / "sshd.stderr";
-  return Process::spawn(spec);
+  return spec;
 }
 
 OpenSshServer::Daemon OpenSshServer::start_daemon(const RunDirectory& run, const fs::path& log_dir,
-                                                  Clock::time_point deadline) {
+                                                  Clock::time_point deadline, const Environment& added) {
   std::string last_error;
   for (int attempt = 0; attempt < 3; ++attempt) {
     int port = free_loopback_port();
@@ -74,6 +71,7 @@ OpenSshServer::Daemon OpenSshServer::start_daemon(const RunDirectory& run, const
     spec.argv = sshd_command(run, log_dir / "server.log");
     spec.argv.insert(spec.argv.end(), {"-D", "-o", "ListenAddress=127.0.0.1:" + std::to_string(port)});
     spec.env = sshd_environment();
+    for (const auto& [name, value] : added) spec.env[name] = value;
     spec.stderr_path = log_dir / "sshd.stderr";
     Process daemon = Process::spawn(spec);
     // Ready means it accepts a connection: the OpenSSH regress suite polls the same way.

@@ -10,16 +10,17 @@ class OpenSshServer : public Server {
  public:
   std::string name() const override { return "sshd-i"; }
   // `sshd -i` with the endpoint as stdin and stdout; its log goes to case_dir/server.log.
-  Process serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
-                      const std::filesystem::path& case_dir) const override;
+  ProcessSpec inetd_spec(const RunDirectory& run, const ServerEndpoint& endpoint,
+                         const std::filesystem::path& case_dir) const override;
 
   struct Daemon {
     Process process;
     int port;
   };
-  // `sshd -D` listening on 127.0.0.1 at a port the kernel picked; returns once it accepts.
+  // `sshd -D` listening on 127.0.0.1 at a port the kernel picked, with `added` in its
+  // environment (the session layer's audit); returns once it accepts.
   static Daemon start_daemon(const RunDirectory& run, const std::filesystem::path& log_dir,
-                             Clock::time_point deadline);
+                             Clock::time_point deadline, const Environment& added);
 };
 
 }  // namespace sshtc

@@ -20,9 +20,10 @@ class Server {
   virtual std::string name() const = 0;  // the matrix's server axis: "sshd-i", "dropbear-i"
   // Why this server cannot run here (not installed, needs root), with the remedy; or nothing.
   virtual std::optional<std::string> unavailable() const { return std::nullopt; }
-  // Its log goes to case_dir/<name>.log, its audit records to case_dir/audit-server.
-  virtual Process serve_inetd(const RunDirectory& run, const ServerEndpoint& endpoint,
-                              const std::filesystem::path& case_dir) const = 0;
+  // How to start it on `endpoint` (its stdin and stdout); its log goes to case_dir/server.log.
+  // The session layer starts it, under the audit like every server.
+  virtual ProcessSpec inetd_spec(const RunDirectory& run, const ServerEndpoint& endpoint,
+                                 const std::filesystem::path& case_dir) const = 0;
 };
 
 // The inetd-mode servers in matrix order. A new server is one file plus one line here.

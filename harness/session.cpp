@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audit_findings.hpp"
+#include "openssh_server.hpp"
 #include "scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -142,7 +143,11 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
 
   std::optional<Process> served;
   try {
-    served = server.serve_inetd(run, connection->accept_server(deadline, adapter.exit_fd()), case_dir);
+    ProcessSpec spec = server.inetd_spec(run, connection->accept_server(deadline, adapter.exit_fd()), case_dir);
+    // Every server is audited, by the session and not by each server: its stdin and stdout are
+    // the transport.
+    add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
+    served = Process::spawn(spec);
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }
@@ -158,15 +163,21 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
   return result;
 }
 
-SessionResult run_client(const RunDirectory& run, const Client& client,
-                         const ClientEndpoint& endpoint, const std::string& transport,
-                         const SessionRequest& request, const fs::path& case_dir) {
+SessionResult run_daemon_session(const RunDirectory& run, const Client& client, const SessionRequest& request,
+                                 const fs::path& case_dir) {
   SessionResult result;
   result.dir = case_dir;
   auto start = Clock::now();
+  // Audited like the inetd servers; a daemon has no transport descriptors of its own.
+  Environment audit;
+  add_audit_environment(audit, audit_dir(case_dir, "server"), {});
+  auto daemon = OpenSshServer::start_daemon(run, case_dir, start + std::chrono::seconds(10), audit);
+  ClientEndpoint endpoint;
+  endpoint.host = "127.0.0.1";
+  endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
   Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, endpoint, transport, request), endpoint, case_dir, scratch));
+      client, adapter_environment(run, endpoint, "tcp4", request), endpoint, case_dir, scratch));
   collect_client(result, adapter, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;

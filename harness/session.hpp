@@ -56,9 +56,8 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
                           const Server& server, const SessionRequest& request,
                           const std::filesystem::path& case_dir);
 
-// Client only, dialling a server that is already listening (daemon mode).
-SessionResult run_client(const RunDirectory& run, const Client& client,
-                         const ClientEndpoint& endpoint, const std::string& transport,
-                         const SessionRequest& request, const std::filesystem::path& case_dir);
+// Client over loopback tcp4 to `sshd -D`, started (and audited) for this session.
+SessionResult run_daemon_session(const RunDirectory& run, const Client& client, const SessionRequest& request,
+                                 const std::filesystem::path& case_dir);
 
 }  // namespace sshtc

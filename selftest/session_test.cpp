@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "../audit/audit_record.hpp"
+#include "../harness/audit_findings.hpp"
 #include "../harness/session.hpp"
 #include "../transports/transport.hpp"
 
@@ -41,6 +43,20 @@ TEST_F(Session, RealSshdAndLibsshEchoOverSocketpair) {
   auto result = run({"libssh", {SSHTC_LIBSSH_ADAPTER}}, "socketpair");
   EXPECT_EQ(result.client.code, 0) << result.evidence();
   EXPECT_EQ(result.client_stdout, "hi\n");
+}
+
+// The session layer audits every server it starts, the daemon too: sshd -D's own calls (the
+// listener's SO_REUSEADDR, the connection's options) are in the case's server records.
+TEST_F(Session, TheDaemonIsAuditedLikeTheInetdServers) {
+  SessionRequest request{"exec", "echo hi"};
+  fs::path dir = run_->case_dir("daemon-audited");
+  auto result = run_daemon_session(*run_, {"libssh", {SSHTC_LIBSSH_ADAPTER}}, request, dir);
+  EXPECT_EQ(result.client.code, 0) << result.evidence();
+  auto records = read_audit_dir(audit_dir(dir, "server"));
+  bool from_sshd = std::any_of(records.begin(), records.end(), [](const AuditRecord& record) {
+    return record.call == "setsockopt" && record.caller == "sshd";
+  });
+  EXPECT_TRUE(from_sshd) << records.size() << " server records, none a setsockopt by sshd";
 }
 
 TEST_F(Session, AdapterThatCannotDoTheTransportExits89) {
