@@ -1,7 +1,11 @@
 // Dropbear as a second server: `dropbear -i` on the transport's server end.
 // Dropbear has no option for the authorized_keys path and reads ~user/.ssh/authorized_keys,
 // so it runs in a private mount namespace where the user's home is a directory of the run:
-// the real ~/.ssh is never read or written. That needs root; as another user it is a SKIP.
+// the real ~/.ssh is never read or written. As root that is `unshare --mount`. As another user
+// it is an unprivileged user namespace, mapped to root for the bind mount, and inside it a
+// second one that maps the user back, so that dropbear runs as the user it serves (a non-root
+// dropbear serves only its own user, which is all the suite needs). Where user namespaces are
+// not available, the cells are SKIP with the reason.
 #include <pwd.h>
 #include <unistd.h>
 
@@ -20,6 +24,20 @@ fs::path dropbear_binary() {
   return custom && *custom ? fs::path(custom) : fs::path("/usr/sbin/dropbear");
 }
 
+// Why this machine gives a normal user no user namespace, or nothing when it does; asked once.
+const std::optional<std::string>& user_namespace_refusal() {
+  static const std::optional<std::string> refusal = []() -> std::optional<std::string> {
+    auto tried = run_command("unshare --user", {"/usr/bin/unshare", "--user", "--map-root-user", "--mount", "/bin/true"},
+                             fs::temp_directory_path() / ("sshtc-userns-" + std::to_string(::getpid())),
+                             std::chrono::seconds(5));
+    if (tried.status.code == 0) return std::nullopt;
+    return "dropbear has no option for the authorized_keys path; the suite gives it a private home in a "
+           "mount namespace, which needs root or an unprivileged user namespace, and `unshare --user "
+           "--map-root-user --mount` failed here (" + tried.status.describe() + "): " + tried.output;
+  }();
+  return refusal;
+}
+
 std::string home_of(const std::string& user) {
   const passwd* entry = ::getpwnam(user.c_str());
   if (!entry) throw std::runtime_error("dropbear-i: no passwd entry for " + user);
@@ -35,10 +53,7 @@ class DropbearServer : public Server {
       return "dropbear is not installed (" + dropbear_binary().string() +
              "): apt-get install dropbear-bin";
     }
-    if (::geteuid() != 0) {
-      return std::string("dropbear has no option for the authorized_keys path; the suite gives it "
-                         "a private home in a mount namespace, which needs root");
-    }
+    if (::geteuid() != 0) return user_namespace_refusal();
     return std::nullopt;
   }
 
@@ -47,10 +62,15 @@ class DropbearServer : public Server {
     fs::path prepared = prepare(run);
     ProcessSpec spec;
     spec.what = "dropbear -i";
-    spec.argv = {"/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c",
-                 "mount --bind \"$1\" \"$2\" && exec \"$3\" -i -s -m -r \"$4\"", "sshtc-dropbear",
-                 (prepared / "home").string(), home_of(run.user), dropbear_binary().string(),
-                 (prepared / "host_ed25519").string()};
+    const bool root = ::geteuid() == 0;
+    std::string as_user = root ? "" : "/usr/bin/unshare --user --map-user=" + std::to_string(::geteuid()) +
+                                          " --map-group=" + std::to_string(::getegid()) + " -- ";
+    spec.argv = {"/usr/bin/unshare"};
+    if (!root) spec.argv.insert(spec.argv.end(), {"--user", "--map-root-user"});
+    spec.argv.insert(spec.argv.end(), {"--mount", "--propagation", "private", "--", "/bin/sh", "-c",
+                                       "mount --bind \"$1\" \"$2\" && exec " + as_user + "\"$3\" -i -s -m -r \"$4\"",
+                                       "sshtc-dropbear", (prepared / "home").string(), home_of(run.user),
+                                       dropbear_binary().string(), (prepared / "host_ed25519").string()});
     spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
     spec.stdin_fd = endpoint.fd_in;
     spec.stdout_fd = endpoint.fd_out;
