@@ -1,15 +1,18 @@
 // Dropbear as a second server: `dropbear -i` on the transport's server end.
 // Dropbear has no option for the authorized_keys path and reads ~user/.ssh/authorized_keys,
-// so it runs in a private mount namespace where the user's home is a directory of the run:
-// the real ~/.ssh is never read or written. As root that is `unshare --mount`. As another user
-// it is an unprivileged user namespace, mapped to root for the bind mount, and inside it a
-// second one that maps the user back, so that dropbear runs as the user it serves (a non-root
-// dropbear serves only its own user, which is all the suite needs). Where user namespaces are
-// not available, the cells are SKIP with the reason.
+// with ~user from the passwd database. So it runs in a private mount namespace where
+// /etc/passwd is the run's copy, in which the user's home is a directory of the run: the real
+// ~/.ssh is never read or written, and nothing else is hidden (a suite built inside the real
+// home still finds its audit library and run directory). As root that is `unshare --mount`. As
+// another user it is an unprivileged user namespace, mapped to root for the bind mount, and
+// inside it a second one that maps the user back, so that dropbear runs as the user it serves
+// (a non-root dropbear serves only its own user, which is all the suite needs). Where user
+// namespaces are not available, the cells are SKIP with the reason.
 #include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <stdexcept>
 
 #include "server.hpp"
@@ -38,10 +41,18 @@ const std::optional<std::string>& user_namespace_refusal() {
   return refusal;
 }
 
-std::string home_of(const std::string& user) {
+// The passwd database with `user`'s home moved to `home`.
+std::string passwd_with_home(const std::string& user, const fs::path& home) {
   const passwd* entry = ::getpwnam(user.c_str());
   if (!entry) throw std::runtime_error("dropbear-i: no passwd entry for " + user);
-  return entry->pw_dir;
+  std::string line = user + ":x:" + std::to_string(entry->pw_uid) + ":" + std::to_string(entry->pw_gid) +
+                     ":" + entry->pw_gecos + ":" + home.string() + ":" + entry->pw_shell + "\n";
+  std::ifstream in("/etc/passwd");
+  std::string text, each;
+  while (std::getline(in, each)) {
+    if (each.rfind(user + ":", 0) != 0) text += each + "\n";
+  }
+  return text + line;  // appended too when the user comes from another database (NSS)
 }
 
 class DropbearServer : public Server {
@@ -68,9 +79,9 @@ class DropbearServer : public Server {
     spec.argv = {"/usr/bin/unshare"};
     if (!root) spec.argv.insert(spec.argv.end(), {"--user", "--map-root-user"});
     spec.argv.insert(spec.argv.end(), {"--mount", "--propagation", "private", "--", "/bin/sh", "-c",
-                                       "mount --bind \"$1\" \"$2\" && exec " + as_user + "\"$3\" -i -s -m -r \"$4\"",
-                                       "sshtc-dropbear", (prepared / "home").string(), home_of(run.user),
-                                       dropbear_binary().string(), (prepared / "host_ed25519").string()});
+                                       "mount --bind \"$1\" /etc/passwd && exec " + as_user + "\"$2\" -i -s -m -r \"$3\"",
+                                       "sshtc-dropbear", (prepared / "passwd").string(), dropbear_binary().string(),
+                                       (prepared / "host_ed25519").string()});
     spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}};
     spec.stdin_fd = endpoint.fd_in;
     spec.stdout_fd = endpoint.fd_out;
@@ -82,7 +93,8 @@ class DropbearServer : public Server {
 
  private:
   // Once per run, by whichever case comes first: the run's host key in dropbear's format (so
-  // one known_hosts serves both servers) and a home holding the run's authorized_keys.
+  // one known_hosts serves both servers), a home holding the run's authorized_keys, and the
+  // passwd that points there.
   static fs::path prepare(const RunDirectory& run) {
     fs::path done = run.root / "dropbear";
     if (fs::exists(done)) return done;
@@ -90,6 +102,8 @@ class DropbearServer : public Server {
     fs::create_directories(partial / "home" / ".ssh");
     fs::permissions(partial / "home", fs::perms::owner_all, fs::perm_options::replace);
     fs::copy_file(run.root / "authorized_keys", partial / "home" / ".ssh" / "authorized_keys");
+    // The home the namespace's /etc/passwd names: where it will be once renamed.
+    std::ofstream(partial / "passwd") << passwd_with_home(run.user, done / "home");
     auto converted = run_command(
         "dropbearconvert", {"/usr/bin/dropbearconvert", "openssh", "dropbear",
                             (run.root / "host_ed25519").string(), (partial / "host_ed25519").string()},
