@@ -5,6 +5,7 @@
 // `--rw-callbacks` (row libssh2-rw) replaces libssh2's send()/recv() with read(FD_IN) and
 // write(FD_OUT) callbacks: the only way libssh2 1.10 can run over two pipes.
 #include <libssh2.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,6 +46,9 @@ ssize_t write_out(libssh2_socket_t, const void* buffer, size_t length, int, void
 }
 
 void use_rw_callbacks(LIBSSH2_SESSION* session) {
+  // libssh2's own send() passes MSG_NOSIGNAL. write() on a pipe has no such flag: a server that
+  // has already gone would kill the adapter with SIGPIPE instead of failing the session (EPIPE).
+  ::signal(SIGPIPE, SIG_IGN);
   libssh2_session_callback_set(session, LIBSSH2_CALLBACK_RECV, reinterpret_cast<void*>(read_in));
   libssh2_session_callback_set(session, LIBSSH2_CALLBACK_SEND, reinterpret_cast<void*>(write_out));
 }
