@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "../harness/process.hpp"
+#include "../base/process.hpp"
 #include "../harness/verdict.hpp"
 
 namespace sshtc {

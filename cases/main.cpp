@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "../base/process.hpp"
 #include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "matrix.hpp"
@@ -86,6 +87,7 @@ int setup_run(const char* dir) {
 }  // namespace sshtc
 
 int main(int argc, char** argv) {
+  sshtc::install_signal_cleanup();
   if (argc == 3 && std::strcmp(argv[1], "--sshtc-setup-run") == 0) return sshtc::setup_run(argv[2]);
   if (argc == 3 && std::strcmp(argv[1], "--sshtc-cleanup-run") == 0) {
     const char* keep = std::getenv("SSHTC_KEEP_RUN");

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "process.hpp"
+#include "../base/process.hpp"
 
 namespace sshtc {
 

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "printable.hpp"
-#include "process.hpp"
-#include "scratch_dir.hpp"
+#include "../base/process.hpp"
+#include "../base/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 

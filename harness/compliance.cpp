@@ -1,8 +1,8 @@
 #include "compliance.hpp"
 
 #include "printable.hpp"
-#include "process.hpp"
-#include "scratch_dir.hpp"
+#include "../base/process.hpp"
+#include "../base/scratch_dir.hpp"
 #include "session.hpp"
 
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 
 #include "audit_findings.hpp"
 #include "expectations.hpp"
-#include "process.hpp"
+#include "../base/process.hpp"
 #include "verdict.hpp"
 
 namespace sshtc {

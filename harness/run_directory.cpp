@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "process.hpp"
+#include "../base/process.hpp"
 
 namespace fs = std::filesystem;
 

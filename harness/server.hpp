@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "../transports/transport.hpp"
-#include "process.hpp"
+#include "../base/process.hpp"
 #include "run_directory.hpp"
 
 namespace sshtc {
@@ -26,7 +26,8 @@ class Server {
                                  const std::filesystem::path& case_dir) const = 0;
 };
 
-// The inetd-mode servers in matrix order. A new server is one file plus one line here.
+// The inetd-mode servers in matrix order. A new server is one file, its maker's declaration and
+// entry in server_registry.cpp, and the file's line in harness/CMakeLists.txt.
 const std::vector<std::shared_ptr<Server>>& all_servers();
 std::shared_ptr<Server> find_server(const std::string& name);
 

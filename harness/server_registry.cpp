@@ -1,5 +1,4 @@
-#include <stdexcept>
-
+#include "../base/registry.hpp"
 #include "server.hpp"
 
 namespace sshtc {
@@ -15,11 +14,6 @@ const std::vector<std::shared_ptr<Server>>& all_servers() {
   return servers;
 }
 
-std::shared_ptr<Server> find_server(const std::string& name) {
-  for (const auto& server : all_servers()) {
-    if (server->name() == name) return server;
-  }
-  throw std::invalid_argument("no server named '" + name + "'");
-}
+std::shared_ptr<Server> find_server(const std::string& name) { return find_named(all_servers(), name, "server"); }
 
 }  // namespace sshtc

@@ -10,7 +10,7 @@
 
 #include "audit_findings.hpp"
 #include "openssh_server.hpp"
-#include "scratch_dir.hpp"
+#include "../base/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
 

@@ -8,7 +8,7 @@
 #include "../transports/transport.hpp"
 #include "client.hpp"
 #include "server.hpp"
-#include "process.hpp"
+#include "../base/process.hpp"
 #include "run_directory.hpp"
 // The contract's exit codes (kSessionFailed, kCannotDo), from adapters/contract/exit_codes.txt.
 #include <sshtc/exit_codes.hpp>

@@ -4,7 +4,7 @@
 #include <regex>
 #include <sstream>
 
-#include "../harness/process.hpp"
+#include "../base/process.hpp"
 
 namespace fs = std::filesystem;
 

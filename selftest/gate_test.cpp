@@ -10,7 +10,7 @@
 #include <functional>
 #include <thread>
 
-#include "../harness/process.hpp"
+#include "../base/process.hpp"
 
 namespace fs = std::filesystem;
 

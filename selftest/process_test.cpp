@@ -3,7 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "../harness/process.hpp"
+#include "../base/process.hpp"
 
 namespace sshtc {
 namespace {

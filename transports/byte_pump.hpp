@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "../harness/unique_fd.hpp"
+#include "../base/unique_fd.hpp"
 
 namespace sshtc {
 

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "../harness/scratch_dir.hpp"
+#include "../base/scratch_dir.hpp"
 #include "transport.hpp"
 
 namespace sshtc {

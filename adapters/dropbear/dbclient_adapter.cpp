@@ -19,7 +19,7 @@
 #include "../contract/contract.hpp"
 #include "../proxy/client_process.hpp"
 #include "../proxy/fd_offer.hpp"
-#include "../proxy/private_dir.hpp"
+#include "../../base/scratch_dir.hpp"
 
 using namespace sshtc::adapter;
 using namespace sshtc::proxy;
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   try {
     std::unique_ptr<FdOffer> offer;
     if (c.fd_in >= 0) offer = std::make_unique<FdOffer>(c.fd_in, c.fd_out, kOfferDeadline);
-    PrivateDir dir("sshtc-dbclient");
+    sshtc::ScratchDir dir("sshtc-dbclient");
     write_known_hosts(c, dir.path());
     ::setenv("HOME", dir.path().c_str(), 1);
     // -T: an exec session, no pty. No -z: its QoS socket options are part of what is tested.

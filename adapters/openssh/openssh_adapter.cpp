@@ -22,7 +22,7 @@
 #include "../contract/contract.hpp"
 #include "../proxy/client_process.hpp"
 #include "../proxy/fd_offer.hpp"
-#include "../proxy/private_dir.hpp"
+#include "../../base/scratch_dir.hpp"
 #include "../proxy/shell_word.hpp"
 
 using namespace sshtc::adapter;
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
                                                                          : FdOffer::RelayMode::kPump)});
       if (one_socket) options.push_back({"ProxyUseFdpass", "yes"});
     }
-    PrivateDir dir("sshtc-openssh");
+    sshtc::ScratchDir dir("sshtc-openssh");
     std::string config = (dir.path() / "ssh_config").string();
     write_config(config, options);
     // -T: an exec session, no pty. The host on the command line is what ssh dials on tcp;

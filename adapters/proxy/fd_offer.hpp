@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "private_dir.hpp"
+#include "../../base/scratch_dir.hpp"
 
 namespace sshtc::proxy {
 
@@ -33,7 +33,7 @@ class FdOffer {
  private:
   void serve(std::chrono::steady_clock::time_point deadline);
 
-  PrivateDir dir_;
+  ScratchDir dir_;
   std::string path_;
   int listener_ = -1;
   int stop_ = -1;  // an eventfd, readable once finish() is called

@@ -39,22 +39,6 @@ void kill_live_groups_and_reraise(int sig) {
   ::raise(sig);
 }
 
-void install_signal_cleanup() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // A harness that crashes takes them with it too, and still dies of its signal.
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) {
-      struct sigaction action {};
-      action.sa_handler = kill_live_groups_and_reraise;
-      sigemptyset(&action.sa_mask);
-      ::sigaction(sig, &action, nullptr);
-    }
-    // Orphans of our children come to us instead of init, so that we can reap them.
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    // A peer that died must show as a write error in the byte pump, not kill the harness.
-    ::signal(SIGPIPE, SIG_IGN);
-  });
-}
 
 void track(pid_t pg) {
   for (auto& group : live_groups) {
@@ -105,6 +89,23 @@ struct Fd {
 };
 
 }  // namespace
+
+void install_signal_cleanup() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // A harness that crashes takes them with it too, and still dies of its signal.
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL}) {
+      struct sigaction action {};
+      action.sa_handler = kill_live_groups_and_reraise;
+      sigemptyset(&action.sa_mask);
+      ::sigaction(sig, &action, nullptr);
+    }
+    // Orphans of our children come to us instead of init, so that we can reap them.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // A peer that died must show as a write error in the byte pump, not kill the harness.
+    ::signal(SIGPIPE, SIG_IGN);
+  });
+}
 
 std::string ExitStatus::describe() const {
   if (timed_out) return "timed out (killed with its process group)";

@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -65,11 +67,18 @@ void remove_tree_at(int parent, const char* name, int depth) {
 ScratchDir::ScratchDir(const std::string& prefix) {
   const char* tmp = ::getenv("TMPDIR");
   std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "-XXXXXX";
-  if (!::mkdtemp(pattern.data())) {
-    throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-  }
+  // Made and registered with the interrupting signals held back: one that came in between
+  // would find a directory the cleanup does not know.
+  sigset_t interrupting, before;
+  sigemptyset(&interrupting);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&interrupting, sig);
+  ::pthread_sigmask(SIG_BLOCK, &interrupting, &before);
+  bool made = ::mkdtemp(pattern.data()) != nullptr;
+  int error = errno;
+  if (made) slot_ = claim_slot(pattern);
+  ::pthread_sigmask(SIG_SETMASK, &before, nullptr);
+  if (!made) throw std::system_error(error, std::generic_category(), "mkdtemp " + pattern);
   path_ = pattern;  // mkdtemp makes it 0700
-  slot_ = claim_slot(pattern);
 }
 
 ScratchDir::ScratchDir(ScratchDir&& other) noexcept

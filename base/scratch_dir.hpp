@@ -2,7 +2,8 @@
 // (an AF_UNIX socket's sun_path holds 108 bytes) or must go when its owner dies (an adapter's
 // TMPDIR: an adapter killed at its deadline cleans nothing up). It is removed with its contents
 // when the object goes, and by the harness's signal cleanup when the run is interrupted, so a
-// Ctrl-C leaves nothing behind in /tmp either.
+// Ctrl-C leaves nothing behind in /tmp either. The adapters use it too, for their configs,
+// converted keys and offer sockets, away from other users and parallel cases.
 #pragma once
 
 #include <filesystem>

@@ -40,6 +40,12 @@ struct SpawnError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Kills every live process group and removes the scratch directories on SIGINT, SIGTERM and
+// the crash signals, then dies of the signal; makes this process its orphans' subreaper.
+// Process::spawn calls it; a harness calls it first thing, so that a signal that comes before
+// its first child (a run interrupted while its cases start) still finds the handler.
+void install_signal_cleanup();
+
 class Process {
  public:
   static Process spawn(const ProcessSpec& spec);
