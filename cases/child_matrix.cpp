@@ -16,17 +16,17 @@ void expect_cell(const std::vector<CaseRecord>& records, const ExpectedCell& exp
                  const std::string& output) {
   const ChildCell& cell = expected.cell;
   auto record = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
-    return r.client == cell.client && r.transport == cell.transport;
+    return r.client == cell.client && r.transport == cell.column();
   });
   if (record == records.end()) {
-    ADD_FAILURE() << cell.client << " over " << cell.transport << " left no record\n" << output;
+    ADD_FAILURE() << cell.client << " over " << cell.column() << " left no record\n" << output;
     return;
   }
   EXPECT_EQ(to_string(record->verdict), to_string(expected.verdict))
-      << cell.client << " over " << cell.transport << ": " << record->reason;
+      << cell.client << " over " << cell.column() << ": " << record->reason;
   for (const auto& text : expected.reason_has) {
     EXPECT_NE(record->reason.find(text), std::string::npos)
-        << cell.client << " over " << cell.transport << ": the reason does not name '" << text
+        << cell.client << " over " << cell.column() << ": the reason does not name '" << text
         << "':\n" << record->reason;
   }
 }
@@ -40,7 +40,7 @@ void expect_child_matrix(const fs::path& dir, const std::map<std::string, fs::pa
     extra_clients += (extra_clients.empty() ? "" : ";") + name + "=" + adapter.string();
   }
   for (const auto& cell : expected) {
-    Cell param{{cell.cell.client, {}}, cell.cell.transport};
+    Cell param{{cell.cell.client, {}}, cell.cell.transport, cell.cell.server};
     filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") +
               cell_test_name(testing::TestParamInfo<Cell>(param, 0));
   }

@@ -14,8 +14,10 @@
 namespace sshtc {
 
 struct ChildCell {
-  std::string client;  // an extra client's name
+  std::string client;  // an extra client's name, or a registered one
   std::string transport;
+  std::string server = "sshd-i";
+  std::string column() const { return server == "sshd-i" ? transport : transport + "@" + server; }
 };
 
 // What one cell of a child matrix must read.

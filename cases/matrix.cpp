@@ -42,6 +42,7 @@ std::vector<Cell> matrix_cells() {
   std::vector<Client> clients;
   try {
     clients = load_clients();
+    all_servers();
   } catch (const std::exception& error) {
     // Runs while tests are registered: nothing can be reported later, so say it and stop.
     std::cerr << "ssh-transport-conformance: " << error.what() << "\n";

@@ -28,7 +28,10 @@ class Server {
 
 // The inetd-mode servers in matrix order. A new server is one file, its maker's declaration and
 // entry in server_registry.cpp, and the file's line in harness/CMakeLists.txt.
+// Then the servers SSHTC_EXTRA_SERVERS adds (external_server.cpp); a malformed value throws,
+// naming the entry.
 const std::vector<std::shared_ptr<Server>>& all_servers();
 std::shared_ptr<Server> find_server(const std::string& name);
+std::vector<std::shared_ptr<Server>> parse_extra_servers(const std::string& spec, std::vector<std::string> taken);
 
 }  // namespace sshtc

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "../harness/client.hpp"
+#include "../harness/server.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/judge.hpp"
 #include "../report/matrix_text.hpp"
@@ -34,6 +35,17 @@ TEST(ExtraClients, MistakesAreNamed) {
   EXPECT_NE(error_of([] { parse_extra_clients("mine"); }).find("'mine' is not name=/abs/path"), std::string::npos);
   EXPECT_NE(error_of([] { parse_extra_clients("mine=relative/a"); }).find("must be an absolute path"), std::string::npos);
   EXPECT_NE(error_of([] { parse_extra_clients("a/b=/x"); }).find("client name 'a/b'"), std::string::npos);
+}
+
+TEST(ExtraServers, NameEqualsAbsolutePathAndMistakesAreNamed) {
+  auto servers = parse_extra_servers("mine=/opt/a;theirs=/opt/b", {"sshd-i"});
+  ASSERT_EQ(servers.size(), 2u);
+  EXPECT_EQ(servers[1]->name(), "theirs");
+  EXPECT_NE(error_of([] { parse_extra_servers("mine", {}); }).find("'mine' is not name=/abs/path"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_extra_servers("mine=rel/a", {}); }).find("must be an absolute path"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_extra_servers("a@b=/x", {}); }).find("server name 'a@b'"), std::string::npos);
+  EXPECT_NE(error_of([] { parse_extra_servers("sshd-D=/x", {"sshd-D"}); }).find("a server named 'sshd-D' exists"),
+            std::string::npos);
 }
 
 TEST(Expectations, VersionRanges) {

@@ -1,0 +1,23 @@
+// A server of the user's own through SSHTC_EXTRA_SERVERS, the way a client comes in through
+// SSHTC_EXTRA_CLIENTS: its cells are a table of their own, they work, and the server is audited
+// like the suite's own (sshd's getpeername on a pipe is a finding no expectation covers there).
+#include <gtest/gtest.h>
+
+#include "child_matrix.hpp"
+#include "matrix.hpp"
+
+namespace sshtc {
+namespace {
+
+TEST(ExtraServers, AServerOfTheUsersOwnIsATableOfItsOwnAndAudited) {
+  expect_child_matrix(
+      RunContext::get().run.case_dir("ExtraServers"), {},
+      {{{"libssh", "socketpair", "wrapped-sshd"}, Verdict::Pass, {}},
+       {{"libssh-proxycommand", "pipe", "wrapped-sshd"}, Verdict::Fail,
+        {"libssh-proxycommand over pipe (wrapped-sshd)", "server finding: getpeername(fd",
+         "[pipe, not transport]) = -1 ENOTSOCK from sshd [socket-call-on-non-socket]"}}},
+      {{"SSHTC_EXTRA_SERVERS", "wrapped-sshd=" SSHTC_SELFTEST_ADAPTERS "/wrapped-sshd.sh"}});
+}
+
+}  // namespace
+}  // namespace sshtc
