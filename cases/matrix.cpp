@@ -73,6 +73,12 @@ MatrixNames matrix_names() {
       names.columns.push_back(column);
     }
   }
+  // The scenarios are the matrix's test suites: "Matrix/Exec" is exec.
+  const auto* unit = testing::UnitTest::GetInstance();
+  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
+    std::string suite = unit->GetTestSuite(i)->name();
+    if (suite.rfind("Matrix/", 0) == 0) add(names.scenarios, scenario_of_suite(suite));
+  }
   return names;
 }
 
@@ -162,6 +168,7 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   facts.transport = cell.transport;
   facts.server = cell.server;
   facts.column = cell.column();
+  facts.scenario = scenario();
   facts.noncompliant = compliance_failure(cell.client, RunContext::get().run);
   if (auto reason = find_transport(cell.transport)->unavailable()) {
     facts.unavailable = reason;

@@ -23,9 +23,9 @@ struct StrayCall {
 
 // Added to the project's expectations: the stray-probe rows' call as a known, harmless probe.
 const char* kKnownProbes =
-    "stray-probe | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
-    "stray-probe-broken | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
-    "stray-stale | * | socketpair | client | tcp-option-on-non-tcp | the suite's own test | a probe since removed\n";
+    "stray-probe | * | socketpair | * | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
+    "stray-probe-broken | * | socketpair | * | client | tcp-option-on-non-tcp | the suite's own test | a known probe\n"
+    "stray-stale | * | socketpair | * | client | tcp-option-on-non-tcp | the suite's own test | a probe since removed\n";
 
 const std::vector<StrayCall> kStrayCalls = {
     {"set:IPPROTO_TCP:TCP_KEEPIDLE", {{"stray-keepidle", "unix"}, Verdict::Fail,

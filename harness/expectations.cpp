@@ -99,6 +99,13 @@ void check_names(const Expectation& e, const MatrixNames& names) {
     throw std::runtime_error(e.source + ": no " + e.side + " is named '" + e.client + "' (" + e.side +
                              "s: " + joined(rows) + ")");
   }
+  for (const auto& glob : e.scenarios) {
+    if (std::none_of(names.scenarios.begin(), names.scenarios.end(),
+                     [&](const auto& scenario) { return glob_matches(glob, scenario); })) {
+      throw std::runtime_error(e.source + ": no scenario is named '" + glob + "' (scenarios: " +
+                               joined(names.scenarios) + ")");
+    }
+  }
   for (const auto& entry : e.transports) {
     bool some_column = std::any_of(names.columns.begin(), names.columns.end(), [&](const auto& column) {
       return entry_matches(entry, column.first, column.second);
@@ -120,8 +127,11 @@ void check_names(const Expectation& e, const MatrixNames& names) {
 }  // namespace
 
 bool Expectation::covers(const std::string& name, const std::string& version,
-                         const std::string& transport, const std::string& server) const {
+                         const std::string& transport, const std::string& server,
+                         const std::string& scenario) const {
   return glob_matches(client, name) && version_in_range(version, versions) &&
+         std::any_of(scenarios.begin(), scenarios.end(),
+                     [&](const std::string& glob) { return glob_matches(glob, scenario); }) &&
          std::any_of(transports.begin(), transports.end(),
                      [&](const std::string& entry) { return entry_matches(entry, transport, server); });
 }
@@ -136,12 +146,13 @@ std::vector<Expectation> load_expectations(const fs::path& file, const MatrixNam
     std::string where = file.string() + ":" + std::to_string(number);
     if (trim(line).empty() || trim(line)[0] == '#') continue;
     auto fields = split(line, " | ");
-    if (fields.size() != 7) {
-      throw std::runtime_error(where + ": expected 7 fields separated by ' | ', found " +
+    if (fields.size() != 8) {
+      throw std::runtime_error(where + ": expected 8 fields separated by ' | ' (client, versions, "
+                               "transports, scenarios, side, rule, reference, reason), found " +
                                std::to_string(fields.size()));
     }
-    Expectation e{fields[0], fields[1], split(fields[2], ","), fields[3], fields[4],
-                  fields[5], fields[6], where};
+    Expectation e{fields[0], fields[1], split(fields[2], ","), fields[4], fields[5],
+                  fields[6], fields[7], where, split(fields[3], ",")};
     // A misspelt rule would never match, and its cells would read XPASS for the wrong reason.
     if (!is_rule(e.rule) && e.rule != kSessionFails && e.rule != kSessionHangs) {
       throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " +

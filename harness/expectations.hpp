@@ -19,6 +19,7 @@ struct MatrixNames {
   std::vector<std::string> clients;
   std::vector<std::string> servers;
   std::vector<std::pair<std::string, std::string>> columns;  // (transport, server)
+  std::vector<std::string> scenarios;
 };
 
 struct Expectation {
@@ -31,9 +32,10 @@ struct Expectation {
   std::string reference;
   std::string reason;
   std::string source;  // file:line, for messages
+  std::vector<std::string> scenarios = {"*"};  // globs
 
   bool covers(const std::string& name, const std::string& version, const std::string& transport,
-              const std::string& server) const;
+              const std::string& server, const std::string& scenario) const;
 };
 
 // Throws with file:line and what is wrong on a malformed line, or on one that names a client,

@@ -34,10 +34,10 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
   // a server's session-fails (it cannot serve this transport at all) settles the cell too.
   std::vector<const Expectation*> expected, server_expected, server_refusals;
   for (const auto& e : expectations) {
-    if (e.side == "client" && e.covers(facts.client, facts.client_version, facts.transport, facts.server)) {
+    if (e.side == "client" && e.covers(facts.client, facts.client_version, facts.transport, facts.server, facts.scenario)) {
       expected.push_back(&e);
     }
-    if (e.side == "server" && e.covers(facts.server, "", facts.transport, facts.server)) {
+    if (e.side == "server" && e.covers(facts.server, "", facts.transport, facts.server, facts.scenario)) {
       server_expected.push_back(&e);
       if (e.rule == kSessionFails) server_refusals.push_back(&e);
     }

@@ -59,7 +59,8 @@ TEST(Expectations, VersionRanges) {
 const MatrixNames kNames = {{"asyncssh", "libssh"},
                             {"sshd-i", "dropbear-i", "sshd-D"},
                             {{"unix", "sshd-i"}, {"pipe", "sshd-i"}, {"unix", "dropbear-i"},
-                             {"pipe", "dropbear-i"}, {"tcp4", "sshd-D"}}};
+                             {"pipe", "dropbear-i"}, {"tcp4", "sshd-D"}},
+                            {"exec"}};
 
 // The error that loading `text` as an expectations file gives, or "" when it loads.
 std::string load_error(const std::string& text) {
@@ -71,38 +72,42 @@ std::string load_error(const std::string& text) {
 }
 
 TEST(Expectations, MalformedLinesAreNamedWithTheirLine) {
-  EXPECT_EQ(load_error("# comment\nasyncssh | * | unix | client | tcp-option-on-non-tcp\n"),
-            "2: expected 7 fields separated by ' | ', found 5");
-  EXPECT_EQ(load_error("asyncssh | * | unix | client | tcp-nodelay | ref | why\n"),
+  EXPECT_EQ(load_error("# comment\nasyncssh | * | unix | * | client | tcp-option-on-non-tcp\n"),
+            "2: expected 8 fields separated by ' | ' (client, versions, transports, scenarios, side, rule, "
+            "reference, reason), found 6");
+  EXPECT_EQ(load_error("asyncssh | * | unix | * | client | tcp-nodelay | ref | why\n"),
             "1: unknown rule 'tcp-nodelay' (an audit rule id, session-fails or session-hangs)");
 }
 
 // A misspelt name would match nothing and expect nothing: it is an error, with file and line.
 TEST(Expectations, EveryNameMustExistAndGlobsMustMatchSomething) {
-  EXPECT_EQ(load_error("libshh | * | unix | client | session-fails | ref | why\n"),
+  EXPECT_EQ(load_error("libshh | * | unix | * | client | session-fails | ref | why\n"),
             "1: no client is named 'libshh' (clients: asyncssh, libssh)");
-  EXPECT_EQ(load_error("\ndropbear | * | pipe | server | session-fails | ref | why\n"),
+  EXPECT_EQ(load_error("\ndropbear | * | pipe | * | server | session-fails | ref | why\n"),
             "2: no server is named 'dropbear' (servers: sshd-i, dropbear-i, sshd-D)");
-  EXPECT_EQ(load_error("libssh | * | unix,sockpair | client | session-fails | ref | why\n"),
+  EXPECT_EQ(load_error("libssh | * | unix,sockpair | * | client | session-fails | ref | why\n"),
             "1: 'sockpair' names no column of the matrix (transports: unix, pipe, tcp4; servers: "
             "sshd-i, dropbear-i, sshd-D; a column is transport@server)");
-  EXPECT_NE(load_error("libssh | * | unix@sshd-D | client | session-fails | ref | why\n").find(
+  EXPECT_NE(load_error("libssh | * | unix@sshd-D | * | client | session-fails | ref | why\n").find(
                 "1: 'unix@sshd-D' names no column"), std::string::npos);
-  EXPECT_NE(load_error("libssh | * | *@dropbear | client | session-fails | ref | why\n").find(
+  EXPECT_NE(load_error("libssh | * | *@dropbear | * | client | session-fails | ref | why\n").find(
                 "1: '*@dropbear' names no column"), std::string::npos);
-  EXPECT_EQ(load_error("libssh | * | *@dropbear-i,unix@sshd-i,tcp4@sshd-D | client | session-fails | r | w\n"
-                       "* | * | * | client | session-fails | r | w\n"
-                       "sshd-? | * | pipe | server | session-fails | r | w\n"),
+  EXPECT_EQ(load_error("libssh | * | unix | sftp | client | session-fails | r | w\n"),
+            "1: no scenario is named 'sftp' (scenarios: exec)");
+  EXPECT_EQ(load_error("libssh | * | *@dropbear-i,unix@sshd-i,tcp4@sshd-D | exec,e* | client | session-fails | r | w\n"
+                       "* | * | * | * | client | session-fails | r | w\n"
+                       "sshd-? | * | pipe | * | server | session-fails | r | w\n"),
             "");
 }
 
 TEST(Expectations, GlobsAndBareTransportsCoverTheirColumns) {
-  Expectation e{"asyncssh*", "*", {"unix", "*@dropbear-i"}, "client", "session-fails", "r", "w", "f:1"};
-  EXPECT_TRUE(e.covers("asyncssh+fix", "2.10.1", "unix", "sshd-i"));
-  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "unix", "sshd-D")) << "a bare transport: every server";
-  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "pipe", "dropbear-i"));
-  EXPECT_FALSE(e.covers("asyncssh", "2.10.1", "pipe", "sshd-i"));
-  EXPECT_FALSE(e.covers("libssh", "0.10.6", "unix", "sshd-i"));
+  Expectation e{"asyncssh*", "*", {"unix", "*@dropbear-i"}, "client", "session-fails", "r", "w", "f:1", {"exec"}};
+  EXPECT_TRUE(e.covers("asyncssh+fix", "2.10.1", "unix", "sshd-i", "exec"));
+  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "unix", "sshd-D", "exec")) << "a bare transport: every server";
+  EXPECT_TRUE(e.covers("asyncssh", "2.10.1", "pipe", "dropbear-i", "exec"));
+  EXPECT_FALSE(e.covers("asyncssh", "2.10.1", "pipe", "sshd-i", "exec"));
+  EXPECT_FALSE(e.covers("libssh", "0.10.6", "unix", "sshd-i", "exec"));
+  EXPECT_FALSE(e.covers("asyncssh", "2.10.1", "unix", "sshd-i", "sftp")) << "another scenario";
 }
 
 CaseRecord record(const std::string& client, const std::string& transport, Verdict verdict) {

@@ -39,6 +39,7 @@ CaseFacts worked() {
   facts.transport = "socketpair";
   facts.server = "sshd-i";
   facts.column = "socketpair";
+  facts.scenario = "exec";
   facts.client_status.code = 0;
   facts.evidence = "client exit 0; stderr: (the logs)";
   return facts;
@@ -124,6 +125,9 @@ const std::vector<Row> kTable = {
     {"FAIL: an expectation for another server's column covers nothing", worked, {kNodelayOnUnix},
      {client_expects("tcp-option-on-non-tcp", "socketpair@dropbear-i")}, false, Verdict::Fail,
      {"client finding"}},
+    {"FAIL: an expectation for another scenario covers nothing", worked, {kNodelayOnUnix},
+     {[] { auto e = client_expects("tcp-option-on-non-tcp"); e.scenarios = {"sftp"}; return e; }()}, false,
+     Verdict::Fail, {"client finding"}},
     {"XFAIL: a glob column covers its server's cells", worked, {kNodelayOnUnix},
      {client_expects("tcp-option-on-non-tcp", "*@sshd-i")}, false, Verdict::XFail, {"tcp-option-on-non-tcp"}},
     {"WARN: a call Linux accepted but other platforms refuse", worked, {kTosOnV6}, {}, false, Verdict::Warn,
