@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include "../base/process.hpp"
 #include "../harness/compliance.hpp"
@@ -28,6 +29,11 @@ int list_cases() {
   } catch (const std::exception& error) {
     std::cerr << error.what() << "\n";
     return 2;
+  }
+  // The controls' cases are labelled so too: `ctest -L control`.
+  std::set<std::string> controls;
+  for (const auto& client : load_clients()) {
+    if (client.role == "control") controls.insert(client.name);
   }
   const auto* unit = testing::UnitTest::GetInstance();
   for (int s = 0; s < unit->total_test_suite_count(); ++s) {
@@ -49,9 +55,10 @@ int list_cases() {
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
       std::string column = server == kInetd ? transport : transport + "@" + server;
+      bool control = controls.count(client) > 0;
       std::cout << ctest_name(scenario, client, column, test_name) << "\t" << suite->name() << "."
                 << test->name() << "\t" << client << "," << transport << "," << server << ","
-                << scenario << ",matrix\n";
+                << scenario << ",matrix" << (control ? ",control" : "") << "\n";
     }
   }
   return 0;

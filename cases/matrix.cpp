@@ -126,6 +126,7 @@ CaseRecord MatrixCase::record_of_cell() const {
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   CaseRecord record;
   record.client = cell.client.name;
+  record.role = cell.client.role;
   record.client_version = client_version(cell.client, RunContext::get().run);
   record.transport = cell.column();
   record.scenario = scenario();

@@ -62,7 +62,8 @@ void write_record(const fs::path& results_dir, const CaseRecord& record) {
   out << escape(record.client) << '\t' << escape(record.client_version) << '\t'
       << escape(record.transport) << '\t' << escape(record.scenario) << '\t'
       << escape(record.test) << '\t' << to_string(record.verdict) << '\t' << escape(record.reason)
-      << '\t' << record.seconds << '\t' << escape(record.server_findings) << '\n';
+      << '\t' << record.seconds << '\t' << escape(record.server_findings) << '\t' << escape(record.role)
+      << '\n';
   out.close();
   if (!out) throw std::runtime_error("cannot write the record " + partial.string());
   fs::rename(partial, path);
@@ -93,14 +94,14 @@ std::vector<CaseRecord> read_records(const fs::path& results_dir) {
       fields.push_back(unescape(line.substr(start, tab - start)));
     }
     fields.push_back(unescape(line.substr(start)));
-    if (fields.size() != 9) {
-      throw std::runtime_error(entry.path().string() + ": expected 9 tab-separated fields, found " +
+    if (fields.size() != 10) {
+      throw std::runtime_error(entry.path().string() + ": expected 10 tab-separated fields, found " +
                                std::to_string(fields.size()));
     }
     auto verdict = parse_verdict(fields[5]);
     if (!verdict) throw std::runtime_error(entry.path().string() + ": unknown verdict '" + fields[5] + "'");
     records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], *verdict,
-                       fields[6], std::stod(fields[7]), fields[8]});
+                       fields[6], std::stod(fields[7]), fields[8], fields[9]});
   }
   return records;
 }

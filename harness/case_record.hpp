@@ -23,6 +23,7 @@ struct CaseRecord {
   // What the audit saw the server (sshd -i) do in this case, "; "-separated: findings about
   // the server, reported in a section of their own, never in the client's verdict.
   std::string server_findings;
+  std::string role = "client";  // or "control": the suite's own negative control (Client::role)
 
   // "exec/libssh/socketpair@dropbear-i/EchoRoundTrip": the case's name in ctest.
   std::string ctest_name() const;

@@ -62,11 +62,11 @@ std::vector<Client> load_clients() {
     ++number;
     if (line.empty()) continue;
     auto fields = split(line, '\t');
-    if (fields.size() < 2) {
+    if (fields.size() < 3 || (fields[0] != "client" && fields[0] != "control")) {
       throw std::runtime_error(registry.string() + ":" + std::to_string(number) +
-                               ": expected name<TAB>command");
+                               ": expected client|control<TAB>name<TAB>command");
     }
-    Client client{fields.front(), {fields.begin() + 1, fields.end()}};
+    Client client{fields[1], {fields.begin() + 2, fields.end()}, fields[0]};
     check_name(client.name, registry.string() + ":" + std::to_string(number));
     clients.push_back(client);
   }

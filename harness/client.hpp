@@ -13,10 +13,13 @@ namespace sshtc {
 struct Client {
   std::string name;                  // the matrix row: "libssh", "asyncssh+fix"
   std::vector<std::string> command;  // the adapter and its fixed arguments
+  // "client": an implementation under test; "control": the suite's own negative control,
+  // which must be caught (planted-nodelay), shown in a table of its own.
+  std::string role = "client";
 };
 
-// The registered adapters (one line each in the build's clients.list, made by
-// adapters/CMakeLists.txt) followed by SSHTC_EXTRA_CLIENTS='name=/abs/adapter[;name2=...]'.
+// The registered adapters (one line each in the build's clients.list, role<TAB>name<TAB>command,
+// made by adapters/CMakeLists.txt) followed by SSHTC_EXTRA_CLIENTS='name=/abs/adapter[;...]'.
 std::vector<Client> load_clients();
 
 // Parses SSHTC_EXTRA_CLIENTS; throws with the offending entry named.

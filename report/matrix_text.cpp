@@ -31,7 +31,8 @@ std::vector<std::string> column_order(const std::vector<CaseRecord>& records) {
     std::string server = at == std::string::npos ? "" : column.substr(at + 1);
     const auto& transports = all_transports();
     auto index = std::find_if(transports.begin(), transports.end(),
-                              [&](const auto& t) { return t->name() == transport; }) - transports.begin();
+                              [&](const auto& t) { return t->name() == transport; }) -
+                 transports.begin();
     return std::make_tuple(server, index, transport);
   };
   std::vector<std::string> columns;
@@ -68,8 +69,8 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     auto& cell = cells[{record.client, record.transport}];
     Verdict combined = cell.verdict ? worse(*cell.verdict, record.verdict) : record.verdict;
     if (combined != cell.verdict || cell.reason.empty()) {
-      cell.reason = record.verdict == Verdict::Pass ? cell.reason
-                                                    : record.test + ": " + first_line(record.reason);
+      cell.reason =
+          record.verdict == Verdict::Pass ? cell.reason : record.test + ": " + first_line(record.reason);
     }
     cell.verdict = combined;
   }
@@ -97,53 +98,65 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     name_width = std::max(name_width, row.size());
     version_width = std::max(version_width, versions[row].size());
   }
-  // One table per server, its columns named by transport alone; notes are numbered across all.
+  // One table per server, its columns named by transport alone, and the suite's own controls
+  // in tables of their own after the implementations'; notes are numbered across all.
   auto server_of = [](const std::string& column) {
     auto at = column.find('@');
     return at == std::string::npos ? std::string("sshd-i") : column.substr(at + 1);
   };
-  for (size_t first = 0; first < columns.size();) {
-    std::string server = server_of(columns[first]);
-    size_t last = first;
-    while (last < columns.size() && server_of(columns[last]) == server) ++last;
-    if (first > 0) out << "\n";
-    out << "server " << server << "\n";
-    out << std::left << std::setw(static_cast<int>(name_width + 2)) << "client"
-        << std::setw(static_cast<int>(version_width + 2)) << "version";
-    for (size_t c = first; c < last; ++c) {
-      out << std::setw(kCellWidth) << columns[c].substr(0, columns[c].find('@'));
-    }
-    out << "\n";
+  std::map<std::string, std::string> roles;
+  for (const auto& record : records) roles[record.client] = record.role;
+  bool first_table = true;
+  for (const std::string role : {"client", "control"}) {
+    std::vector<std::string> role_rows;
     for (const auto& row : rows) {
-      out << std::setw(static_cast<int>(name_width + 2)) << row
-          << std::setw(static_cast<int>(version_width + 2)) << versions[row];
+      if (roles[row] == role) role_rows.push_back(row);
+    }
+    if (role_rows.empty()) continue;
+    for (size_t first = 0; first < columns.size();) {
+      std::string server = server_of(columns[first]);
+      size_t last = first;
+      while (last < columns.size() && server_of(columns[last]) == server) ++last;
+      if (!first_table) out << "\n";
+      first_table = false;
+      out << (role == "control" ? "controls, server " : "server ") << server << "\n";
+      out << std::left << std::setw(static_cast<int>(name_width + 2)) << role
+          << std::setw(static_cast<int>(version_width + 2)) << "version";
       for (size_t c = first; c < last; ++c) {
-        std::string text = "-";
-        auto found = cells.find({row, columns[c]});
-        auto row_error = row_errors.find(row);
-        if (found != cells.end() && row_error != row_errors.end()) {
-          ++matrix.cells;
-          matrix.gate_passed = false;
-          if (!row_notes.count(row)) {
-            notes.push_back(row + ": FAIL in every cell, " + row_error->second);
-            row_notes[row] = notes.size();
-          }
-          text = "FAIL " + std::to_string(row_notes[row]);
-        } else if (found != cells.end()) {
-          ++matrix.cells;
-          const CellSummary& cell = found->second;
-          text = to_string(*cell.verdict);
-          if (fails_gate(*cell.verdict)) matrix.gate_passed = false;
-          if (cell.verdict != Verdict::Pass) {
-            notes.push_back(row + " over " + columns[c] + ": " + text + ", " + cell.reason);
-            text += " " + std::to_string(notes.size());
-          }
-        }
-        out << std::setw(kCellWidth) << text;
+        out << std::setw(kCellWidth) << columns[c].substr(0, columns[c].find('@'));
       }
       out << "\n";
+      for (const auto& row : role_rows) {
+        out << std::setw(static_cast<int>(name_width + 2)) << row
+            << std::setw(static_cast<int>(version_width + 2)) << versions[row];
+        for (size_t c = first; c < last; ++c) {
+          std::string text = "-";
+          auto found = cells.find({row, columns[c]});
+          auto row_error = row_errors.find(row);
+          if (found != cells.end() && row_error != row_errors.end()) {
+            ++matrix.cells;
+            matrix.gate_passed = false;
+            if (!row_notes.count(row)) {
+              notes.push_back(row + ": FAIL in every cell, " + row_error->second);
+              row_notes[row] = notes.size();
+            }
+            text = "FAIL " + std::to_string(row_notes[row]);
+          } else if (found != cells.end()) {
+            ++matrix.cells;
+            const CellSummary& cell = found->second;
+            text = to_string(*cell.verdict);
+            if (fails_gate(*cell.verdict)) matrix.gate_passed = false;
+            if (cell.verdict != Verdict::Pass) {
+              notes.push_back(row + " over " + columns[c] + ": " + text + ", " + cell.reason);
+              text += " " + std::to_string(notes.size());
+            }
+          }
+          out << std::setw(kCellWidth) << text;
+        }
+        out << "\n";
+      }
+      first = last;
     }
-    first = last;
   }
   if (!notes.empty()) out << "\n";
   for (size_t i = 0; i < notes.size(); ++i) {
