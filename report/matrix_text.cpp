@@ -104,6 +104,26 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     auto at = column.find('@');
     return at == std::string::npos ? std::string("sshd-i") : column.substr(at + 1);
   };
+  // "PASS", "XFAIL 3" (its note made now), "-" where the row has no case; counts the cell.
+  auto cell_text = [&](const std::string& row, const std::string& column) -> std::string {
+    auto found = cells.find({row, column});
+    if (found == cells.end()) return "-";
+    ++matrix.cells;
+    if (auto row_error = row_errors.find(row); row_error != row_errors.end()) {
+      matrix.gate_passed = false;
+      if (!row_notes.count(row)) {
+        notes.push_back(row + ": FAIL in every cell, " + row_error->second);
+        row_notes[row] = notes.size();
+      }
+      return "FAIL " + std::to_string(row_notes[row]);
+    }
+    const CellSummary& cell = found->second;
+    std::string text = to_string(*cell.verdict);
+    if (fails_gate(*cell.verdict)) matrix.gate_passed = false;
+    if (cell.verdict == Verdict::Pass) return text;
+    notes.push_back(row + " over " + column + ": " + text + ", " + cell.reason);
+    return text + " " + std::to_string(notes.size());
+  };
   std::map<std::string, std::string> roles;
   for (const auto& record : records) roles[record.client] = record.role;
   bool first_table = true;
@@ -129,30 +149,7 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
       for (const auto& row : role_rows) {
         out << std::setw(static_cast<int>(name_width + 2)) << row
             << std::setw(static_cast<int>(version_width + 2)) << versions[row];
-        for (size_t c = first; c < last; ++c) {
-          std::string text = "-";
-          auto found = cells.find({row, columns[c]});
-          auto row_error = row_errors.find(row);
-          if (found != cells.end() && row_error != row_errors.end()) {
-            ++matrix.cells;
-            matrix.gate_passed = false;
-            if (!row_notes.count(row)) {
-              notes.push_back(row + ": FAIL in every cell, " + row_error->second);
-              row_notes[row] = notes.size();
-            }
-            text = "FAIL " + std::to_string(row_notes[row]);
-          } else if (found != cells.end()) {
-            ++matrix.cells;
-            const CellSummary& cell = found->second;
-            text = to_string(*cell.verdict);
-            if (fails_gate(*cell.verdict)) matrix.gate_passed = false;
-            if (cell.verdict != Verdict::Pass) {
-              notes.push_back(row + " over " + columns[c] + ": " + text + ", " + cell.reason);
-              text += " " + std::to_string(notes.size());
-            }
-          }
-          out << std::setw(kCellWidth) << text;
-        }
+        for (size_t c = first; c < last; ++c) out << std::setw(kCellWidth) << cell_text(row, columns[c]);
         out << "\n";
       }
       first = last;
