@@ -27,8 +27,9 @@ warnings.filterwarnings('ignore', module=r'asyncssh(\.|$)')
 warnings.filterwarnings('ignore', message=r'.* has been deprecated')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
-from sshtc_contract import (CANNOT_DO, SESSION_FAILED, Unsupported,  # noqa: E402
-                            check_scenario, import_or_cannot_do, one_line)
+from sshtc_contract import (SESSION_FAILED, Unsupported,  # noqa: E402
+                            check_scenario, import_or_cannot_do, one_line,
+                            opened)
 
 # After the warning filters on purpose; not installed is a skip with the hint.
 asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
@@ -294,20 +295,14 @@ def main(argv: list) -> int:
 
     env = dict(os.environ)
     transport = env.get('SSHTC_TRANSPORT', '')
-    try:
+
+    def opening() -> Callable:
         check_scenario(env, SUPPORTED_SCENARIOS)
         if fix:
             apply_fix()
-        stream = make_connector(transport, env)
-    except Unsupported as exc:
-        print(f'asyncssh adapter: unsupported: {exc}', file=sys.stderr)
-        return CANNOT_DO
-    except (KeyError, ValueError, OSError) as exc:
-        # A missing variable or a descriptor that is not what the transport
-        # says (e.g. ENOTSOCK): the session cannot start.
-        print(f'asyncssh adapter: session failed: bad stream from the '
-              f'harness: {one_line(exc)}', file=sys.stderr)
-        return SESSION_FAILED
+        return make_connector(transport, env)
+
+    stream = opened('asyncssh', opening)
 
     # Exceptions raised inside asyncio callbacks (the TCP_NODELAY OSError in
     # connection_made) never reach the caller, which only sees the connection

@@ -8,6 +8,9 @@ is a SKIP with the install hint (`import_or_cannot_do`), never a crash.
 
 import os
 import sys
+from typing import Callable, TypeVar
+
+T = TypeVar('T')
 
 
 def _read_exit_codes() -> dict:
@@ -51,3 +54,19 @@ def check_scenario(env: dict, supported: set) -> None:
     scenario = env.get('SSHTC_SCENARIO', '')
     if scenario not in supported:
         raise Unsupported(f'scenario {scenario!r} is not implemented')
+
+
+def opened(adapter: str, opening: Callable[[], T]) -> T:
+    """What `opening` returns (it checks the scenario and opens the stream the
+    harness hands over), or the adapter exits as the contract says: CANNOT_DO
+    for what it cannot do, SESSION_FAILED for a missing variable or a
+    descriptor that is not what the transport says (e.g. ENOTSOCK)."""
+    try:
+        return opening()
+    except Unsupported as exc:
+        print(f'{adapter} adapter: unsupported: {exc}', file=sys.stderr)
+        sys.exit(CANNOT_DO)
+    except (KeyError, ValueError, OSError) as exc:
+        print(f'{adapter} adapter: session failed: bad stream from the '
+              f'harness: {one_line(exc)}', file=sys.stderr)
+        sys.exit(SESSION_FAILED)

@@ -28,8 +28,9 @@ import warnings
 warnings.filterwarnings('ignore', module=r'paramiko(\.|$)')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
-from sshtc_contract import (CANNOT_DO, SESSION_FAILED, Unsupported,  # noqa: E402
-                            check_scenario, import_or_cannot_do, one_line)
+from sshtc_contract import (SESSION_FAILED, Unsupported,  # noqa: E402
+                            check_scenario, import_or_cannot_do, one_line,
+                            opened)
 
 # After the warning filter on purpose; not installed is a skip with the hint.
 paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
@@ -200,17 +201,12 @@ def main(argv: list) -> int:
 
 
 def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
-    try:
+    def opening():
         check_scenario(env, {'exec'})
-        stream = (open_proxy_command(env, relay, cleanup) if relay
-                  else open_stream(env))
-    except Unsupported as exc:
-        print(f'paramiko adapter: unsupported: {exc}', file=sys.stderr)
-        return CANNOT_DO
-    except (KeyError, ValueError, OSError) as exc:
-        print(f'paramiko adapter: session failed: bad stream from the '
-              f'harness: {one_line(exc)}', file=sys.stderr)
-        return SESSION_FAILED
+        return (open_proxy_command(env, relay, cleanup) if relay
+                else open_stream(env))
+
+    stream = opened('paramiko', opening)
 
     transport = None
     try:
