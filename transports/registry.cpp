@@ -1,25 +1,20 @@
-// The transports of the matrix, in column order. A new transport is one file, its maker's
-// declaration and entry here, and the file's line in transports/CMakeLists.txt.
+// The transports of the matrix, from transports.def. A new transport is its own file here plus
+// one line there.
 #include "../base/registry.hpp"
 #include "transport.hpp"
 
 namespace sshtc {
 
-std::shared_ptr<Transport> make_tcp4_transport();
-std::shared_ptr<Transport> make_tcp6_transport();
-std::shared_ptr<Transport> make_unix_transport();
-std::shared_ptr<Transport> make_socketpair_transport();
-std::shared_ptr<Transport> make_pipe_transport();
-std::shared_ptr<Transport> make_tunnel_transport(std::shared_ptr<Transport> inner);
+// `##` keeps a name such as `unix` (a predefined macro in GNU C++) from being expanded.
+#define SSHTC_TRANSPORT(name) std::shared_ptr<Transport> make_##name##_transport();
+#include "transports.def"
+#undef SSHTC_TRANSPORT
 
 const std::vector<std::shared_ptr<Transport>>& all_transports() {
   static const std::vector<std::shared_ptr<Transport>> transports = {
-      make_tcp4_transport(),
-      make_tcp6_transport(),
-      make_unix_transport(),
-      make_socketpair_transport(),
-      make_pipe_transport(),
-      make_tunnel_transport(make_pipe_transport()),
+#define SSHTC_TRANSPORT(name) make_##name##_transport(),
+#include "transports.def"
+#undef SSHTC_TRANSPORT
   };
   return transports;
 }

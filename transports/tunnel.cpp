@@ -67,4 +67,10 @@ std::shared_ptr<Transport> make_tunnel_transport(std::shared_ptr<Transport> inne
   return std::make_shared<TunnelTransport>(std::move(inner));
 }
 
+std::shared_ptr<Transport> make_pipe_transport();
+
+// The matrix's tunnel: the original report's WebRTC bridge, a socketpair for the client pumped
+// over two pipes to the server.
+std::shared_ptr<Transport> make_tunnel_transport() { return make_tunnel_transport(make_pipe_transport()); }
+
 }  // namespace sshtc
