@@ -26,8 +26,8 @@ class Server {
                                  const std::filesystem::path& case_dir) const = 0;
 };
 
-// The inetd-mode servers in matrix order. A new server is one file, its maker's declaration and
-// entry in server_registry.cpp, and the file's line in harness/CMakeLists.txt.
+// The inetd-mode servers in matrix order. A new built-in server is its file <name>_server.cpp
+// plus one line in servers.def.
 // Then the servers SSHTC_EXTRA_SERVERS adds (external_server.cpp); a malformed value throws,
 // naming the entry.
 const std::vector<std::shared_ptr<Server>>& all_servers();

@@ -5,14 +5,16 @@
 
 namespace sshtc {
 
-std::shared_ptr<Server> make_openssh_server();
-std::shared_ptr<Server> make_dropbear_server();
+#define SSHTC_SERVER(name) std::shared_ptr<Server> make_##name##_server();
+#include "servers.def"
+#undef SSHTC_SERVER
 
 const std::vector<std::shared_ptr<Server>>& all_servers() {
   static const std::vector<std::shared_ptr<Server>> servers = [] {
     std::vector<std::shared_ptr<Server>> all = {
-        make_openssh_server(),
-        make_dropbear_server(),
+#define SSHTC_SERVER(name) make_##name##_server(),
+#include "servers.def"
+#undef SSHTC_SERVER
     };
     // sshd-D is a name too: an extra server may not take it.
     std::vector<std::string> taken = {"sshd-D"};
