@@ -99,7 +99,7 @@ std::string Finding::describe() const {
   if (!call.error.empty()) line += " " + call.error;
   if (call.emulated) line += " (emulated)";
   line += " from " + call.caller + " [" + rule + "]";
-  if (portability()) line += " (Linux accepts it; refused on " + refused_elsewhere + ")";
+  if (portability()) line += " (Linux accepts it, but refused on " + refused_elsewhere + ")";
   return line;
 }
 

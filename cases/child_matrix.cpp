@@ -40,7 +40,7 @@ void expect_child_matrix(const fs::path& dir, const std::map<std::string, fs::pa
     extra_clients += (extra_clients.empty() ? "" : ";") + name + "=" + adapter.string();
   }
   for (const auto& cell : expected) {
-    Cell param{{cell.cell.client, {}}, cell.cell.transport, cell.cell.server};
+    Cell param{{cell.cell.client, {}}, cell.cell.transport, {cell.cell.server, {}, "server"}};
     filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") +
               cell_test_name(testing::TestParamInfo<Cell>(param, 0));
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../base/process.hpp"
+#include "../harness/implementation.hpp"
 #include "../harness/verdict.hpp"
 
 namespace sshtc {
@@ -16,8 +17,8 @@ namespace sshtc {
 struct ChildCell {
   std::string client;  // an extra client's name, or a registered one
   std::string transport;
-  std::string server = "sshd-i";
-  std::string column() const { return server == "sshd-i" ? transport : transport + "@" + server; }
+  std::string server = kReferenceServer;
+  std::string column() const { return column_name(transport, server); }
 };
 
 // What one cell of a child matrix must read.

@@ -19,5 +19,16 @@ TEST(ExtraServers, AServerOfTheUsersOwnIsATableOfItsOwnAndAudited) {
       {{"SSHTC_EXTRA_SERVERS", "wrapped-sshd=" SSHTC_SELFTEST_ADAPTERS "/wrapped-sshd.sh"}});
 }
 
+// A server adapter is probed like a client before it gets cells: one that ignores the scenario
+// fails every cell of its table with what it answered, and serves no session.
+TEST(ExtraServers, AServerThatFailsTheComplianceProbeIsNamedWithItsAnswer) {
+  expect_child_matrix(
+      RunContext::get().run.case_dir("ExtraServersProbe"), {},
+      {{{"libssh", "socketpair", "deaf-server"}, Verdict::Fail,
+        {"not a compliant adapter: the server deaf-server: asked for the unknown scenario "
+         "'sshtc-compliance-probe', it answered exit 0, not exit 89 with a reason: hello"}}},
+      {{"SSHTC_EXTRA_SERVERS", "deaf-server=" SSHTC_SELFTEST_ADAPTERS "/ignores-scenario.sh"}});
+}
+
 }  // namespace
 }  // namespace sshtc

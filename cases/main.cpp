@@ -3,9 +3,10 @@
 //                                 matrix cases, then the regression tests). It checks the
 //                                 expectations and SSHTC_STRICT first: a run they would break
 //                                 is never listed.
-//   --sshtc-setup-run DIR         the once-per-run work (keys, configs, sshd -t, every client's
-//                                 version and compliance probe); on
-//                                 failure it leaves setup-failed.txt in the results directory
+//   --sshtc-setup-run DIR         the once-per-run work (keys; every adapter's --version, which
+//                                 for a server is its preparation, and compliance probe); on
+//                                 failure (a server that cannot prepare itself is one) it
+//                                 leaves setup-failed.txt in the results directory
 //   --sshtc-cleanup-run DIR       removes the run directory and its private keys
 #include <gtest/gtest.h>
 
@@ -32,7 +33,7 @@ int list_cases() {
   }
   // The controls' cases are labelled so too: `ctest -L control`.
   std::set<std::string> controls;
-  for (const auto& client : load_clients()) {
+  for (const auto& client : clients()) {
     if (client.role == "control") controls.insert(client.name);
   }
   const auto* unit = testing::UnitTest::GetInstance();
@@ -54,7 +55,7 @@ int list_cases() {
       std::string scenario = scenario_of_suite(suite->name());
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
-      std::string column = server == kInetd ? transport : transport + "@" + server;
+      std::string column = column_name(transport, server);
       bool control = controls.count(client) > 0;
       std::cout << ctest_name(scenario, client, column, test_name) << "\t" << suite->name() << "."
                 << test->name() << "\t" << client << "," << transport << "," << server << ","
@@ -71,12 +72,15 @@ int setup_run(const char* dir) {
   if (results && *results) remove_records(results);
   try {
     RunDirectory run = RunDirectory::create(dir);
-    auto clients = load_clients();
-    ask_every_client(clients, run);
-    for (const auto& client : clients) {
-      auto failure = compliance_failure(client, run);
-      std::cout << client.name << ": " << client_version(client, run)
+    const auto& adapters = all_implementations();
+    ask_every_adapter(adapters, run);
+    for (const auto& adapter : adapters) {
+      auto failure = compliance_failure(adapter, run);
+      std::cout << adapter.role << " " << adapter.name << ": " << version(adapter, run)
                 << (failure ? "; NOT COMPLIANT: " + *failure : "") << "\n";
+    }
+    for (const auto& adapter : adapters) {
+      if (auto failure = preparation_failure(adapter, run)) throw std::runtime_error(*failure);
     }
     return 0;
   } catch (const std::exception& error) {

@@ -26,37 +26,38 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 }  // namespace
 
 void PrintTo(const Cell& cell, std::ostream* out) {
-  *out << cell.client.name << "/" << cell.transport << "/" << cell.server;
+  *out << cell.client.name << "/" << cell.transport << "/" << cell.server.name;
 }
 
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info) {
   std::string name = info.param.client.name + "_" + info.param.transport;
-  if (info.param.server != kInetd) name += "_" + info.param.server;
+  if (info.param.server.name != kReferenceServer) name += "_" + info.param.server.name;
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return name;
 }
 
+std::vector<std::string> transports_served(const std::string& mode) {
+  if (mode == "daemon") return {"tcp4"};
+  std::vector<std::string> names;
+  for (const auto& transport : all_transports()) names.push_back(transport->name());
+  return names;
+}
+
 std::vector<Cell> matrix_cells() {
-  std::vector<Client> clients;
+  std::vector<Cell> cells;
   try {
-    clients = load_clients();
-    all_servers();
+    for (const auto& server : servers()) {
+      for (const auto& client : clients()) {
+        for (const auto& transport : transports_served(server.mode)) cells.push_back({client, transport, server});
+      }
+    }
   } catch (const std::exception& error) {
     // Runs while tests are registered: nothing can be reported later, so say it and stop.
     std::cerr << "ssh-transport-conformance: " << error.what() << "\n";
     std::exit(2);
   }
-  std::vector<Cell> cells;
-  for (const auto& server : all_servers()) {
-    for (const auto& client : clients) {
-      for (const auto& transport : all_transports()) {
-        cells.push_back({client, transport->name(), server->name()});
-      }
-    }
-  }
-  for (const auto& client : clients) cells.push_back({client, "tcp4", kDaemon});
   return cells;
 }
 
@@ -67,8 +68,8 @@ MatrixNames matrix_names() {
   };
   for (const auto& cell : matrix_cells()) {
     add(names.clients, cell.client.name);
-    add(names.servers, cell.server);
-    std::pair<std::string, std::string> column{cell.transport, cell.server};
+    add(names.servers, cell.server.name);
+    std::pair<std::string, std::string> column{cell.transport, cell.server.name};
     if (std::find(names.columns.begin(), names.columns.end(), column) == names.columns.end()) {
       names.columns.push_back(column);
     }
@@ -127,7 +128,7 @@ CaseRecord MatrixCase::record_of_cell() const {
   CaseRecord record;
   record.client = cell.client.name;
   record.role = cell.client.role;
-  record.client_version = client_version(cell.client, RunContext::get().run);
+  record.client_version = version(cell.client, RunContext::get().run);
   record.transport = cell.column();
   record.scenario = scenario();
   record.test = info->name();
@@ -144,7 +145,7 @@ void MatrixCase::SetUp() {
 
 std::string MatrixCase::where(const std::string& command) const {
   const Cell& cell = GetParam();
-  return cell.client.name + " over " + cell.transport + " (" + cell.server + "), " + scenario() + " `" +
+  return cell.client.name + " over " + cell.transport + " (" + cell.server.name + "), " + scenario() + " `" +
          command + "`";
 }
 
@@ -152,11 +153,7 @@ SessionResult MatrixCase::run_session_of_cell(const std::string& command, const 
   const Cell& cell = GetParam();
   const RunContext& context = RunContext::get();
   SessionRequest request{scenario(), command};
-  if (cell.server != kDaemon) {
-    return run_session(context.run, cell.client, *find_transport(cell.transport), *find_server(cell.server),
-                       request, dir);
-  }
-  return run_daemon_session(context.run, cell.client, request, dir);
+  return run_session(context.run, cell.client, *find_transport(cell.transport), cell.server, request, dir);
 }
 
 void MatrixCase::run_case(const std::string& command, const Check& check) {
@@ -167,14 +164,21 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   facts.client = cell.client.name;
   facts.client_version = record.client_version;
   facts.transport = cell.transport;
-  facts.server = cell.server;
+  facts.server = cell.server.name;
   facts.column = cell.column();
   facts.scenario = scenario();
-  facts.noncompliant = compliance_failure(cell.client, RunContext::get().run);
+  const RunDirectory& run = RunContext::get().run;
+  if (auto client_answer = compliance_failure(cell.client, run)) {
+    facts.noncompliant = client_answer;
+  } else if (auto server_answer = compliance_failure(cell.server, run)) {
+    facts.noncompliant = "the server " + cell.server.name + ": " + *server_answer;
+  }
   if (auto reason = find_transport(cell.transport)->unavailable()) {
     facts.unavailable = reason;
-  } else if (cell.server != kDaemon) {
-    facts.unavailable = find_server(cell.server)->unavailable();
+  } else if (auto server_reason = cannot_run_here(cell.server, run)) {
+    facts.unavailable = "the server " + cell.server.name + " cannot run here: " + *server_reason;
+  } else if (auto client_reason = cannot_run_here(cell.client, run)) {
+    facts.unavailable = cell.client.name + " cannot run here: " + *client_reason;
   }
   std::vector<Observation> findings;
   const std::vector<Expectation>* expectations = nullptr;

@@ -10,28 +10,26 @@
 #include <vector>
 
 #include "../harness/case_record.hpp"
-#include "../harness/client.hpp"
+#include "../harness/implementation.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/run_directory.hpp"
 #include "../harness/session.hpp"
 
 namespace sshtc {
 
-// The reference server in inetd mode (its column names carry no suffix), and OpenSSH as a
-// daemon the client dials (tcp4 only). The other servers are harness/server.hpp's.
-inline const std::string kInetd = "sshd-i";
-inline const std::string kDaemon = "sshd-D";
-
 struct Cell {
-  Client client;
+  Implementation client;
   std::string transport;
-  std::string server = kInetd;
-  std::string column() const { return server == kInetd ? transport : transport + "@" + server; }
+  Implementation server{kReferenceServer, {}, "server", "inetd"};
+  std::string column() const { return column_name(transport, server.name); }
 };
 void PrintTo(const Cell& cell, std::ostream* out);  // "client/transport/server": ctest labels
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
-// Every registered client over every transport against every server, then against the daemon.
+// Every server's table in registry order: every client (and control) over every transport the
+// server serves (inetd: all of them; daemon: tcp4, which the client dials).
 std::vector<Cell> matrix_cells();
+// The transports a server of `mode` serves.
+std::vector<std::string> transports_served(const std::string& mode);
 // The clients, servers and columns of matrix_cells(): what an expectation may name.
 MatrixNames matrix_names();
 // The expectations file, checked against matrix_names() when first asked for.

@@ -11,14 +11,6 @@
 namespace sshtc {
 namespace {
 
-const Client& client_named(const std::string& name) {
-  static const std::vector<Client> clients = load_clients();
-  for (const auto& client : clients) {
-    if (client.name == name) return client;
-  }
-  throw std::invalid_argument("no client named " + name + " is registered");
-}
-
 struct AuditedRun {
   SessionResult session;
   std::vector<Observation> findings;
@@ -42,8 +34,8 @@ AuditedRun run(const std::string& client, const std::string& transport, const st
   const RunContext& context = RunContext::get();
   SessionRequest request{"exec", "echo 688"};
   AuditedRun result;
-  result.session = run_session(context.run, client_named(client), *find_transport(transport),
-                               *find_server(kInetd), request, context.run.case_dir("Regression." + label));
+  result.session = run_session(context.run, find_client(client), *find_transport(transport),
+                               find_server(kReferenceServer), request, context.run.case_dir("Regression." + label));
   result.findings = audit_findings(result.session.dir);
   return result;
 }

@@ -3,6 +3,7 @@
 #include "printable.hpp"
 #include "../base/process.hpp"
 #include "../base/scratch_dir.hpp"
+#include "server.hpp"
 #include "session.hpp"
 
 namespace fs = std::filesystem;
@@ -17,21 +18,25 @@ constexpr auto kProbeTimeout = std::chrono::seconds(10);
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 // A whole contract environment, so that an adapter has no excuse to fail before it reads the
-// scenario; the port is one nothing listens on, in case it dials regardless.
-ProcessSpec probe_spec(const Client& client, const RunDirectory& run, const fs::path& scratch) {
+// scenario. A client's port is one nothing listens on, in case it dials regardless; a server's
+// stdin and stdout are empty, and a daemon's port is free.
+ProcessSpec probe_spec(const Implementation& adapter, const RunDirectory& run, const fs::path& scratch) {
   ProcessSpec spec;
-  spec.what = client.name + " adapter (compliance probe)";
-  spec.argv = client.command;
-  spec.env = adapter_base_environment(run);
-  spec.env["TMPDIR"] = scratch.string();
-  spec.env["SSHTC_TRANSPORT"] = "tcp4";
-  spec.env["SSHTC_HOST"] = "127.0.0.1";
-  spec.env["SSHTC_PORT"] = "1";
-  spec.env["SSHTC_USER"] = run.user;
-  spec.env["SSHTC_IDENTITY"] = run.client_key.string();
-  spec.env["SSHTC_KNOWN_HOSTS"] = run.known_hosts.string();
-  spec.env["SSHTC_SCENARIO"] = kProbeScenario;
-  spec.env["SSHTC_COMMAND"] = "true";
+  if (adapter.is_server()) {
+    spec = server_spec(run, adapter, kProbeScenario, scratch);
+    if (adapter.mode == "daemon") {
+      spec.env["SSHTC_LISTEN_HOST"] = "127.0.0.1";
+      spec.env["SSHTC_LISTEN_PORT"] = std::to_string(free_loopback_port());
+    }
+  } else {
+    ClientEndpoint nowhere;
+    nowhere.host = "127.0.0.1";
+    nowhere.port = 1;
+    spec.argv = adapter.command;
+    spec.env = adapter_environment(run, adapter, nowhere, "tcp4", {kProbeScenario, "true"});
+    spec.env["TMPDIR"] = scratch.string();
+  }
+  spec.what = adapter.name + " adapter (compliance probe)";
   spec.stdout_path = scratch / "stdout";
   spec.stderr_path = scratch / "stderr";
   return spec;
@@ -59,11 +64,11 @@ struct Question {
 
 }  // namespace
 
-std::optional<std::string> compliance_failure(const Client& client, const RunDirectory& run) {
-  std::string answer = run.remembered("compliance", client.name, [&] {
+std::optional<std::string> compliance_failure(const Implementation& adapter, const RunDirectory& run) {
+  std::string answer = run.remembered("compliance", adapter.answer_key(), [&] {
     ScratchDir scratch("sshtc-probe");
     try {
-      auto status = Process::spawn(probe_spec(client, run, scratch.path())).wait_until(Clock::now() + kProbeTimeout);
+      auto status = Process::spawn(probe_spec(adapter, run, scratch.path())).wait_until(Clock::now() + kProbeTimeout);
       return probe_answer(status, scratch.path());
     } catch (const SpawnError& error) {
       return std::string(error.what());
@@ -73,27 +78,27 @@ std::optional<std::string> compliance_failure(const Client& client, const RunDir
   return answer;
 }
 
-void ask_every_client(const std::vector<Client>& clients, const RunDirectory& run) {
-  std::vector<std::pair<const Client*, std::unique_ptr<Question>>> questions;
-  for (const auto& client : clients) {
+void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDirectory& run) {
+  std::vector<std::pair<const Implementation*, std::unique_ptr<Question>>> questions;
+  for (const auto& adapter : adapters) {
     for (const char* kind : {"versions", "compliance"}) {
       auto question = std::make_unique<Question>();
       question->kind = kind;
       bool version = question->kind == "versions";
       question->read = version ? version_answer : probe_answer;
       try {
-        question->process = Process::spawn(version ? version_spec(client, run, question->scratch.path())
-                                                   : probe_spec(client, run, question->scratch.path()));
+        question->process = Process::spawn(version ? version_spec(adapter, run, question->scratch.path())
+                                                   : probe_spec(adapter, run, question->scratch.path()));
       } catch (const SpawnError& error) {
         question->answer = version ? std::string("unknown (") + error.what() + ")" : error.what();
       }
-      questions.emplace_back(&client, std::move(question));
+      questions.emplace_back(&adapter, std::move(question));
     }
   }
   auto deadline = Clock::now() + kProbeTimeout;
-  for (auto& [client, question] : questions) {
+  for (auto& [adapter, question] : questions) {
     if (question->process) question->answer = question->read(question->process->wait_until(deadline), question->scratch.path());
-    run.remembered(question->kind, client->name, [&] { return question->answer; });
+    run.remembered(question->kind, adapter->answer_key(), [&] { return question->answer; });
   }
 }
 

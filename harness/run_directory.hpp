@@ -1,5 +1,6 @@
 // The per-run state every case shares: a private 0700 directory with host and client keys
-// generated for this run, authorized_keys, known_hosts and a validated sshd_config.
+// generated for this run, authorized_keys, known_hosts, and a directory for each server's
+// prepared state (servers/NAME: SSHTC_SERVER_STATE).
 #pragma once
 
 #include <filesystem>
@@ -12,14 +13,12 @@ struct RunDirectory {
   std::filesystem::path root;
   std::filesystem::path client_key;    // ed25519, no passphrase
   std::filesystem::path known_hosts;   // the host key for every name a client may look up
-  std::filesystem::path sshd_config;
   std::filesystem::path home;          // an empty HOME for clients: no ~/.ssh is ever read
   std::string user;                    // who the clients log in as: the user running the suite
 
-  // The once-per-run work: keys, configs, `sshd -t`. Replaces whatever `root` held.
-  static RunDirectory create(const std::filesystem::path& root,
-                             const std::filesystem::path& sshd_template = default_sshd_template());
-  static std::filesystem::path default_sshd_template();
+  // The once-per-run work of the harness itself: keys and known_hosts. Replaces whatever
+  // `root` held. (Each adapter does its own once-per-run work when its --version is asked.)
+  static RunDirectory create(const std::filesystem::path& root);
   // A run directory made earlier by create(), e.g. by ctest's set-up fixture.
   static RunDirectory open(const std::filesystem::path& root);
   // Removes the directory and the private keys in it.
@@ -36,8 +35,5 @@ struct RunDirectory {
  private:
   static RunDirectory layout(const std::filesystem::path& root);
 };
-
-// The sshd used as the reference server: SSHTC_SSHD, or Debian's /usr/sbin/sshd.
-std::filesystem::path sshd_binary();
 
 }  // namespace sshtc

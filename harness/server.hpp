@@ -1,37 +1,43 @@
-// A server under test in inetd mode: started per connection with the transport's server end
-// as its stdin and stdout. The matrix runs every client against every such server.
+// The server side of a cell, the same for every server (the built-in adapters and those of
+// SSHTC_EXTRA_SERVERS): its adapter, started under the server contract (README). In inetd mode
+// it gets the transport's server end as stdin and stdout; in daemon mode a loopback address to
+// listen on. The session layer adds the audit, so that every server is audited.
 #pragma once
 
 #include <filesystem>
-#include <memory>
-#include <optional>
+#include <functional>
 #include <string>
-#include <vector>
 
 #include "../transports/transport.hpp"
 #include "../base/process.hpp"
+#include "implementation.hpp"
 #include "run_directory.hpp"
 
 namespace sshtc {
 
-class Server {
- public:
-  virtual ~Server() = default;
-  virtual std::string name() const = 0;  // the matrix's server axis: "sshd-i", "dropbear-i"
-  // Why this server cannot run here (not installed, needs root), with the remedy; or nothing.
-  virtual std::optional<std::string> unavailable() const { return std::nullopt; }
-  // How to start it on `endpoint` (its stdin and stdout); its log goes to case_dir/server.log.
-  // The session layer starts it, under the audit like every server.
-  virtual ProcessSpec inetd_spec(const RunDirectory& run, const ServerEndpoint& endpoint,
-                                 const std::filesystem::path& case_dir) const = 0;
-};
+// The server's environment for one session of `scenario`: the run's (adapter_base_environment)
+// plus SSHTC_SCENARIO, SSHTC_SERVER_LOG (case_dir/server.log) and a private TMPDIR. Its stderr
+// goes to case_dir/server.stderr.
+ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+                        const std::filesystem::path& case_dir);
 
-// The inetd-mode servers in matrix order. A new built-in server is its file <name>_server.cpp
-// plus one line in servers.def.
-// Then the servers SSHTC_EXTRA_SERVERS adds (external_server.cpp); a malformed value throws,
-// naming the entry.
-const std::vector<std::shared_ptr<Server>>& all_servers();
-std::shared_ptr<Server> find_server(const std::string& name);
-std::vector<std::shared_ptr<Server>> parse_extra_servers(const std::string& spec, std::vector<std::string> taken);
+// `server_spec` on an inetd endpoint: its stdin and stdout.
+ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+                              const ServerEndpoint& endpoint, const std::filesystem::path& case_dir);
+
+// A daemon-mode server listening on 127.0.0.1:port, a port the kernel picked (the adapter gets
+// SSHTC_LISTEN_HOST and SSHTC_LISTEN_PORT); ready once it accepts a connection.
+struct Daemon {
+  Process process;
+  int port;
+};
+// `finish` adds what the session layer adds (the audit) to the spec before it is started.
+// Throws when it exits or does not accept before `deadline`, with its log.
+Daemon start_daemon(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+                    const std::filesystem::path& case_dir, Clock::time_point deadline,
+                    const std::function<void(ProcessSpec&)>& finish);
+
+// A loopback tcp4 port nothing listens on now.
+int free_loopback_port();
 
 }  // namespace sshtc

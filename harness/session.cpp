@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "audit_findings.hpp"
-#include "openssh_server.hpp"
+#include "server.hpp"
 #include "../base/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -28,7 +28,7 @@ std::string tail(const std::string& text, size_t lines) {
 
 // `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
 // killed at its deadline cleans up nothing) goes with the session.
-ProcessSpec adapter_spec(const Client& client, Environment env, const ClientEndpoint& endpoint,
+ProcessSpec adapter_spec(const Implementation& client, Environment env, const ClientEndpoint& endpoint,
                          const fs::path& case_dir, const ScratchDir& scratch) {
   ProcessSpec spec;
   spec.what = client.name + " adapter";
@@ -104,12 +104,15 @@ std::string SessionResult::evidence() const {
   text += "client " + client.describe() + "; stderr:\n" + tail(client_stderr, 15);
   text += "\nserver log (" + (dir / "server.log").string() + "), last lines:\n" +
           tail(read_file(dir / "server.log"), 12);
+  std::string server_stderr = read_file(dir / "server.stderr");
+  if (!server_stderr.empty()) text += "server stderr, last lines:\n" + tail(server_stderr, 6);
   return text;
 }
 
-Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
-                                const std::string& transport, const SessionRequest& request) {
-  Environment env = adapter_base_environment(run);
+Environment adapter_environment(const RunDirectory& run, const Implementation& client,
+                                const ClientEndpoint& endpoint, const std::string& transport,
+                                const SessionRequest& request) {
+  Environment env = adapter_base_environment(run, client);
   env["SSHTC_TRANSPORT"] = transport;
   env["SSHTC_HOST"] = endpoint.host;
   env["SSHTC_PORT"] = std::to_string(endpoint.port);
@@ -126,9 +129,16 @@ Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& e
   return env;
 }
 
-SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
-                          const Server& server, const SessionRequest& request,
-                          const fs::path& case_dir) {
+namespace {
+
+// A server that could not prepare itself cannot serve: the session says why.
+void check_prepared(const RunDirectory& run, const Implementation& server) {
+  if (auto failure = preparation_failure(server, run)) throw std::runtime_error(*failure);
+}
+
+SessionResult run_inetd_session(const RunDirectory& run, const Implementation& client, Transport& transport,
+                                const Implementation& server, const SessionRequest& request,
+                                const fs::path& case_dir) {
   SessionResult result;
   result.dir = case_dir;
   auto start = Clock::now();
@@ -138,12 +148,13 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
   ClientEndpoint endpoint = connection->client();
   ScratchDir scratch("sshtc-client");
   Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, endpoint, transport.name(), request), endpoint, case_dir, scratch));
+      client, adapter_environment(run, client, endpoint, transport.name(), request), endpoint, case_dir, scratch));
   connection->close_client_side();
 
   std::optional<Process> served;
   try {
-    ProcessSpec spec = server.inetd_spec(run, connection->accept_server(deadline, adapter.exit_fd()), case_dir);
+    ServerEndpoint server_end = connection->accept_server(deadline, adapter.exit_fd());
+    ProcessSpec spec = inetd_server_spec(run, server, request.scenario, server_end, case_dir);
     // Every server is audited, by the session and not by each server: its stdin and stdout are
     // the transport.
     add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
@@ -163,24 +174,34 @@ SessionResult run_session(const RunDirectory& run, const Client& client, Transpo
   return result;
 }
 
-SessionResult run_daemon_session(const RunDirectory& run, const Client& client, const SessionRequest& request,
+SessionResult run_daemon_session(const RunDirectory& run, const Implementation& client,
+                                 const Implementation& server, const SessionRequest& request,
                                  const fs::path& case_dir) {
   SessionResult result;
   result.dir = case_dir;
   auto start = Clock::now();
   // Audited like the inetd servers; a daemon has no transport descriptors of its own.
-  Environment audit;
-  add_audit_environment(audit, audit_dir(case_dir, "server"), {});
-  auto daemon = OpenSshServer::start_daemon(run, case_dir, start + std::chrono::seconds(10), audit);
+  auto daemon = start_daemon(run, server, request.scenario, case_dir, start + std::chrono::seconds(10),
+                             [&](ProcessSpec& spec) { add_audit_environment(spec.env, audit_dir(case_dir, "server"), {}); });
   ClientEndpoint endpoint;
   endpoint.host = "127.0.0.1";
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
   Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, endpoint, "tcp4", request), endpoint, case_dir, scratch));
+      client, adapter_environment(run, client, endpoint, "tcp4", request), endpoint, case_dir, scratch));
   collect_client(result, adapter, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;
+}
+
+}  // namespace
+
+SessionResult run_session(const RunDirectory& run, const Implementation& client, Transport& transport,
+                          const Implementation& server, const SessionRequest& request,
+                          const fs::path& case_dir) {
+  check_prepared(run, server);
+  if (server.mode == "daemon") return run_daemon_session(run, client, server, request, case_dir);
+  return run_inetd_session(run, client, transport, server, request, case_dir);
 }
 
 }  // namespace sshtc

@@ -6,8 +6,7 @@
 #include <string>
 
 #include "../transports/transport.hpp"
-#include "client.hpp"
-#include "server.hpp"
+#include "implementation.hpp"
 #include "../base/process.hpp"
 #include "run_directory.hpp"
 // The contract's exit codes (kSessionFailed, kCannotDo), from adapters/contract/exit_codes.txt.
@@ -36,28 +35,28 @@ struct SessionResult {
   bool client_outlived_server = false;
   std::chrono::milliseconds eof_grace{0};
   std::string harness_error;  // the harness itself could not complete the session
-  std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, audit-*/
+  std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, server.stderr, audit-*/
   double seconds = 0;
 
   // Killed at the deadline or after outliving the server.
   bool client_hung() const { return client.timed_out; }
   // "the server exited (exit 1) and the client was still running 3 s later", or the deadline.
   std::string hang_description() const;
-  // The logs a failure message should show: adapter stderr and the end of sshd's log.
+  // The logs a failure message should show: adapter stderr and the end of the server's log.
   std::string evidence() const;
 };
 
-// The adapter's environment under contract v1, scrubbed of everything else.
-Environment adapter_environment(const RunDirectory& run, const ClientEndpoint& endpoint,
-                                const std::string& transport, const SessionRequest& request);
+// The client adapter's environment under the contract, scrubbed of everything else.
+Environment adapter_environment(const RunDirectory& run, const Implementation& client,
+                                const ClientEndpoint& endpoint, const std::string& transport,
+                                const SessionRequest& request);
 
-// Client and an inetd-mode server over a fresh connection of `transport`.
-SessionResult run_session(const RunDirectory& run, const Client& client, Transport& transport,
-                          const Server& server, const SessionRequest& request,
+// Client and server over a fresh connection of `transport`: an inetd-mode server on the
+// connection's server end, or a daemon-mode server started for this session, which the client
+// dials on loopback (`transport` is then tcp4). Both audited. The server is prepared (its
+// --version) first, once per run.
+SessionResult run_session(const RunDirectory& run, const Implementation& client, Transport& transport,
+                          const Implementation& server, const SessionRequest& request,
                           const std::filesystem::path& case_dir);
-
-// Client over loopback tcp4 to `sshd -D`, started (and audited) for this session.
-SessionResult run_daemon_session(const RunDirectory& run, const Client& client, const SessionRequest& request,
-                                 const std::filesystem::path& case_dir);
 
 }  // namespace sshtc

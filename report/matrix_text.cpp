@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "../harness/implementation.hpp"
 #include "../harness/judge.hpp"
 #include "../transports/transport.hpp"
 
@@ -76,6 +77,24 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
   }
   std::sort(rows.begin(), rows.end());
   auto columns = column_order(records);
+  // One table per server, its columns named by transport alone.
+  auto server_of = [](const std::string& column) {
+    auto at = column.find('@');
+    return at == std::string::npos ? kReferenceServer : column.substr(at + 1);
+  };
+  // A server that failed the compliance probe has one error, not a table of them (like a
+  // client's row below).
+  std::map<std::string, std::string> table_errors;  // server → its reason
+  for (const auto& record : records) {
+    std::string server = server_of(record.transport);
+    bool failed = record.verdict == Verdict::Fail &&
+                  record.reason.rfind(kNotCompliant + "the server " + server + ": ", 0) == 0;
+    if (!failed) {
+      table_errors[server] = "";
+    } else if (!table_errors.count(server)) {
+      table_errors[server] = first_line(record.reason);
+    }
+  }
   // A client that failed the compliance probe has one error, not a row of them: its note is
   // made once, and its cells in every table point to it.
   std::map<std::string, std::string> row_errors;  // row → its reason
@@ -85,7 +104,8 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     std::string reason;
     for (const auto& record : records) {
       if (record.client != row) continue;
-      all = all && record.verdict == Verdict::Fail && record.reason.rfind(kNotCompliant, 0) == 0;
+      all = all && record.verdict == Verdict::Fail && record.reason.rfind(kNotCompliant, 0) == 0 &&
+            record.reason.rfind(kNotCompliant + "the server ", 0) != 0;
       reason = first_line(record.reason);
     }
     if (all) row_errors[row] = reason;
@@ -98,17 +118,23 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
     name_width = std::max(name_width, row.size());
     version_width = std::max(version_width, versions[row].size());
   }
-  // One table per server, its columns named by transport alone, and the suite's own controls
-  // in tables of their own after the implementations'; notes are numbered across all.
-  auto server_of = [](const std::string& column) {
-    auto at = column.find('@');
-    return at == std::string::npos ? std::string("sshd-i") : column.substr(at + 1);
-  };
+  // The suite's own controls in tables of their own after the implementations'; notes are
+  // numbered across all.
+  std::map<std::string, size_t> table_notes;
   // "PASS", "XFAIL 3" (its note made now), "-" where the row has no case; counts the cell.
   auto cell_text = [&](const std::string& row, const std::string& column) -> std::string {
     auto found = cells.find({row, column});
     if (found == cells.end()) return "-";
     ++matrix.cells;
+    std::string server = server_of(column);
+    if (!table_errors[server].empty()) {
+      matrix.gate_passed = false;
+      if (!table_notes.count(server)) {
+        notes.push_back("server " + server + ": FAIL in every cell, " + table_errors[server]);
+        table_notes[server] = notes.size();
+      }
+      return "FAIL " + std::to_string(table_notes[server]);
+    }
     if (auto row_error = row_errors.find(row); row_error != row_errors.end()) {
       matrix.gate_passed = false;
       if (!row_notes.count(row)) {

@@ -1,11 +1,10 @@
-// The project's data: client registrations, expectations, result records and the matrix.
+// The project's data: the implementations' registrations, expectations, result records and the matrix.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 
-#include "../harness/client.hpp"
-#include "../harness/server.hpp"
+#include "../harness/implementation.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/judge.hpp"
 #include "../report/matrix_text.hpp"
@@ -24,28 +23,38 @@ std::string error_of(const std::function<void()>& action) {
   return "";
 }
 
-TEST(ExtraClients, NameEqualsAbsolutePathSeparatedBySemicolons) {
-  auto clients = parse_extra_clients("mine=/opt/a;theirs=/opt/b");
+TEST(ExtraImplementations, NameEqualsAbsolutePathSeparatedBySemicolons) {
+  auto clients = parse_extra("SSHTC_EXTRA_CLIENTS", "mine=/opt/a;theirs=/opt/b", "client", {});
   ASSERT_EQ(clients.size(), 2u);
   EXPECT_EQ(clients[1].name, "theirs");
   EXPECT_EQ(clients[1].command.front(), "/opt/b");
+  EXPECT_EQ(clients[1].mode, "");
+  auto servers = parse_extra("SSHTC_EXTRA_SERVERS", "mine=/opt/a", "server", {"sshd-i"});
+  ASSERT_EQ(servers.size(), 1u);
+  EXPECT_TRUE(servers[0].is_server());
+  EXPECT_EQ(servers[0].mode, "inetd");
 }
 
-TEST(ExtraClients, MistakesAreNamed) {
-  EXPECT_NE(error_of([] { parse_extra_clients("mine"); }).find("'mine' is not name=/abs/path"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_extra_clients("mine=relative/a"); }).find("must be an absolute path"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_extra_clients("a/b=/x"); }).find("client name 'a/b'"), std::string::npos);
+TEST(ExtraImplementations, MistakesAreNamed) {
+  auto error = [](const std::string& spec, std::vector<std::string> taken = {}) {
+    return error_of([&] { parse_extra("SSHTC_EXTRA_SERVERS", spec, "server", taken); });
+  };
+  EXPECT_EQ(error("mine"), "SSHTC_EXTRA_SERVERS: 'mine' is not name=/abs/path");
+  EXPECT_EQ(error("mine=rel/a"), "SSHTC_EXTRA_SERVERS: the adapter of 'mine' must be an absolute path, not 'rel/a'");
+  EXPECT_EQ(error("a@b=/x"), "SSHTC_EXTRA_SERVERS: name 'a@b' must be non-empty, without '/', '@', ';', '=' or blanks");
+  EXPECT_EQ(error("sshd-D=/x", {"sshd-i", "sshd-D"}), "SSHTC_EXTRA_SERVERS: 'sshd-D' is taken already");
+  EXPECT_EQ(error("twice=/x;twice=/y"), "SSHTC_EXTRA_SERVERS: 'twice' is taken already");
 }
 
-TEST(ExtraServers, NameEqualsAbsolutePathAndMistakesAreNamed) {
-  auto servers = parse_extra_servers("mine=/opt/a;theirs=/opt/b", {"sshd-i"});
-  ASSERT_EQ(servers.size(), 2u);
-  EXPECT_EQ(servers[1]->name(), "theirs");
-  EXPECT_NE(error_of([] { parse_extra_servers("mine", {}); }).find("'mine' is not name=/abs/path"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_extra_servers("mine=rel/a", {}); }).find("must be an absolute path"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_extra_servers("a@b=/x", {}); }).find("server name 'a@b'"), std::string::npos);
-  EXPECT_NE(error_of([] { parse_extra_servers("sshd-D=/x", {"sshd-D"}); }).find("a server named 'sshd-D' exists"),
-            std::string::npos);
+// The build's registry: every implementation with its role, the servers with their mode.
+TEST(Registry, ClientsAndServersAreDeclaredOnceWithTheirRoles) {
+  EXPECT_EQ(find_server("sshd-i").mode, "inetd");
+  EXPECT_EQ(find_server("sshd-D").mode, "daemon");
+  EXPECT_EQ(find_server("dropbear-i").mode, "inetd");
+  EXPECT_EQ(servers().front().name, kReferenceServer) << "the reference server is the first registered";
+  EXPECT_EQ(find_client("planted-nodelay").role, "control");
+  EXPECT_EQ(find_client("libssh").role, "client");
+  EXPECT_EQ(error_of([] { find_server("libssh"); }).rfind("no server named 'libssh' (servers: sshd-i, sshd-D, dropbear-i", 0), 0u);
 }
 
 TEST(Expectations, VersionRanges) {
@@ -154,6 +163,19 @@ TEST(Matrix, ANonCompliantClientIsOneRowLevelError) {
   EXPECT_NE(matrix.text.find("   1  bad: FAIL in every cell, not a compliant adapter: it answered exit 0\n"),
             std::string::npos) << matrix.text;
   EXPECT_EQ(matrix.text.find("   2  "), std::string::npos) << "one note for the row, not one per cell:\n"
+                                                            << matrix.text;
+}
+
+TEST(Matrix, ANonCompliantServerIsOneTableLevelError) {
+  CaseRecord probe_failed = record("a", "tcp4@mine", Verdict::Fail);
+  probe_failed.reason = kNotCompliant + "the server mine: it answered exit 0";
+  CaseRecord also = probe_failed;
+  also.client = "b";
+  auto matrix = render_matrix({probe_failed, also, record("a", "tcp4", Verdict::Pass), record("b", "tcp4", Verdict::Pass)});
+  EXPECT_FALSE(matrix.gate_passed);
+  EXPECT_NE(matrix.text.find("   1  server mine: FAIL in every cell, not a compliant adapter: the server mine: it "
+                             "answered exit 0\n"), std::string::npos) << matrix.text;
+  EXPECT_EQ(matrix.text.find("   2  "), std::string::npos) << "one note for the table, not one per cell:\n"
                                                             << matrix.text;
 }
 

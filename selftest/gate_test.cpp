@@ -98,14 +98,14 @@ TEST_F(Gate, AWholeRunPasses) {
 
 TEST_F(Gate, AMissingSshdIsNamedInEveryCase) {
   GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"}, {{"SSHTC_SSHD", "/nonexistent"}});
-  expect_failed_naming(run, {"libssh over socketpair: NO-VERDICT, EchoRoundTrip: set-up failed: sshd not found "
-                             "at /nonexistent (SSHTC_SSHD)"});
+  expect_failed_naming(run, {"libssh over socketpair: NO-VERDICT, EchoRoundTrip: set-up failed: the server sshd-i "
+                             "could not prepare itself: --version: exit 1: sshd not found at /nonexistent (SSHTC_SSHD)"});
 }
 
 TEST_F(Gate, AMalformedExtraClientIsNamed) {
   GateRun run = conformance({}, {{"SSHTC_EXTRA_CLIENTS", "bad name=relative/path"}});
   expect_failed_naming(run, {"NO-VERDICT: listing the matrix failed:",
-                             "SSHTC_EXTRA_CLIENTS: client name 'bad name' must be"});
+                             "SSHTC_EXTRA_CLIENTS: name 'bad name' must be"});
 }
 
 TEST_F(Gate, AMisspeltExpectationIsNamedWithItsFileAndLine) {
@@ -156,7 +156,7 @@ TEST_F(Gate, APortabilityFindingWarnsAndStrictFailsIt) {
   EXPECT_NE(warned.output.find("tos-on-v6 over tcp6: WARN, EchoRoundTrip: tos-on-v6 over tcp6 (sshd-i), exec `echo "),
             std::string::npos) << warned.output;
   EXPECT_NE(warned.output.find("IPPROTO_IP, IP_TOS) = 0 from sshtc-planted-call [ip-option-on-non-inet] (Linux "
-                               "accepts it; refused on openbsd, freebsd, macos: EINVAL)"),
+                               "accepts it, but refused on openbsd, freebsd, macos: EINVAL)"),
             std::string::npos) << warned.output;
   GateRun strict = conformance({"--client", "tos-on-v6", "--transport", "tcp6", "--strict"}, env);
   expect_failed_naming(strict, {"tos-on-v6 over tcp6: FAIL, EchoRoundTrip:", "refused on openbsd"});

@@ -18,7 +18,7 @@ const Observation kPeernameOnPipe{"server", "socket-call-on-non-socket",
                                   "[socket-call-on-non-socket]"};
 const Observation kTosOnV6{"client", "ip-option-on-non-inet",
                            "setsockopt(fd 3 [AF_INET6/SOCK_STREAM/IPPROTO_TCP, transport], IPPROTO_IP, "
-                           "IP_TOS) = 0 from dbclient [ip-option-on-non-inet] (Linux accepts it; "
+                           "IP_TOS) = 0 from dbclient [ip-option-on-non-inet] (Linux accepts it, but "
                            "refused on openbsd, freebsd, macos: EINVAL)",
                            true};
 

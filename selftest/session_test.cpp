@@ -6,6 +6,7 @@
 
 #include "../audit/audit_record.hpp"
 #include "../harness/audit_findings.hpp"
+#include "../harness/server.hpp"
 #include "../harness/session.hpp"
 #include "../transports/transport.hpp"
 
@@ -29,12 +30,14 @@ class Session : public testing::Test {
     RunDirectory::remove(run_->root.parent_path());
     delete run_;
   }
-  SessionResult run(const Client& client, const std::string& transport, double timeout_s = 10) {
+  SessionResult run(const Implementation& client, const std::string& transport, double timeout_s = 10) {
     SessionRequest request{"exec", "echo hi"};
     request.timeout = std::chrono::milliseconds(static_cast<long>(timeout_s * 1000));
-    return run_session(*run_, client, *find_transport(transport), *find_server("sshd-i"), request,
+    return run_session(*run_, client, *find_transport(transport), find_server(kReferenceServer), request,
                        run_->case_dir(testing::UnitTest::GetInstance()->current_test_info()->name()));
   }
+  // The real sshd's once-per-run preparation, before a test points SSHTC_SSHD elsewhere.
+  static void prepare_sshd() { ASSERT_EQ(preparation_failure(find_server(kReferenceServer), *run_), std::nullopt); }
   static RunDirectory* run_;
 };
 RunDirectory* Session::run_ = nullptr;
@@ -50,7 +53,8 @@ TEST_F(Session, RealSshdAndLibsshEchoOverSocketpair) {
 TEST_F(Session, TheDaemonIsAuditedLikeTheInetdServers) {
   SessionRequest request{"exec", "echo hi"};
   fs::path dir = run_->case_dir("daemon-audited");
-  auto result = run_daemon_session(*run_, {"libssh", {SSHTC_LIBSSH_ADAPTER}}, request, dir);
+  auto result = run_session(*run_, {"libssh", {SSHTC_LIBSSH_ADAPTER}}, *find_transport("tcp4"),
+                            find_server("sshd-D"), request, dir);
   EXPECT_EQ(result.client.code, 0) << result.evidence();
   auto records = read_audit_dir(audit_dir(dir, "server"));
   bool from_sshd = std::any_of(records.begin(), records.end(), [](const AuditRecord& record) {
@@ -107,6 +111,7 @@ TEST_F(Session, AdapterThatPrintsGarbageIsSeenAsSuch) {
 }
 
 TEST_F(Session, CrashingSshdFailsTheSessionWithEvidence) {
+  prepare_sshd();
   ::setenv("SSHTC_SSHD", (kAdapters + "crashes.sh").c_str(), 1);
   auto result = run({"libssh", {SSHTC_LIBSSH_ADAPTER}}, "socketpair");
   ::unsetenv("SSHTC_SSHD");
@@ -115,12 +120,13 @@ TEST_F(Session, CrashingSshdFailsTheSessionWithEvidence) {
 }
 
 TEST_F(Session, ClientThatMissesTheEndOfItsStreamIsKilledAfterTheEofGrace) {
+  prepare_sshd();
   ::setenv("SSHTC_SSHD", (kAdapters + "crashes.sh").c_str(), 1);
   auto start = Clock::now();
   SessionRequest request{"exec", "echo hi"};
   request.eof_grace = std::chrono::milliseconds(300);
   auto result = run_session(*run_, {"hangs", {kAdapters + "hangs.sh"}}, *find_transport("socketpair"),
-                            *find_server("sshd-i"), request, run_->case_dir("deaf"));
+                            find_server(kReferenceServer), request, run_->case_dir("deaf"));
   ::unsetenv("SSHTC_SSHD");
   EXPECT_TRUE(result.client_hung());
   EXPECT_TRUE(result.client_outlived_server);
@@ -130,20 +136,28 @@ TEST_F(Session, ClientThatMissesTheEndOfItsStreamIsKilledAfterTheEofGrace) {
             "(killed): it did not notice the end of its stream");
 }
 
-TEST(RunDirectorySetup, BrokenSshdConfigIsRejectedBeforeAnyCase) {
-  fs::path dir = scratch_dir("broken");
-  fs::path broken = dir / "sshd_config.in";
-  std::ofstream(broken) << "HostKey @RUN_DIR@/host_ed25519\nNoSuchOption yes\n";
+// A server that cannot prepare itself says why, and no session of it runs: sshd's adapter
+// checks its config with sshd -t once per run.
+TEST_F(Session, ServerThatCannotPrepareItselfIsNamedAndServesNothing) {
+  fs::path broken = scratch_dir("broken") / "sshd_config.in";
+  std::ofstream(broken) << "HostKey @HOST_KEY@\nNoSuchOption yes\n";
+  Implementation server = find_server(kReferenceServer);
+  server.name = "sshd-broken";
+  server.command.back() = broken.string();
+  auto failure = preparation_failure(server, *run_);
+  ASSERT_TRUE(failure) << "sshd -t accepted a broken config";
+  EXPECT_NE(failure->find("the server sshd-broken could not prepare itself: --version: exit 1: sshd -t rejected"),
+            std::string::npos) << *failure;
+  EXPECT_NE(failure->find(broken.string()), std::string::npos) << *failure;
+  EXPECT_NE(failure->find("NoSuchOption"), std::string::npos) << *failure;
+  std::string refused;
   try {
-    RunDirectory::create(dir / "run", broken);
-    FAIL() << "sshd -t accepted a broken config";
+    run_session(*run_, {"libssh", {SSHTC_LIBSSH_ADAPTER}}, *find_transport("socketpair"), server,
+                {"exec", "echo hi"}, run_->case_dir("broken-server"));
   } catch (const std::runtime_error& error) {
-    std::string message = error.what();
-    EXPECT_NE(message.find("sshd -t rejected"), std::string::npos) << message;
-    EXPECT_NE(message.find(broken.string()), std::string::npos) << message;
-    EXPECT_NE(message.find("NoSuchOption"), std::string::npos) << message;
+    refused = error.what();
   }
-  RunDirectory::remove(dir.parent_path());
+  EXPECT_EQ(refused, *failure) << "a session ran on a server that could not prepare itself";
 }
 
 TEST(RunDirectorySetup, KeysAndConfigArePrivate) {

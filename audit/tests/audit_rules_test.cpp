@@ -129,7 +129,7 @@ TEST(AuditRules, ACallLinuxAcceptsButOtherPlatformsRefuseIsAPortabilityFinding) 
   EXPECT_TRUE(accepted.portability());
   EXPECT_EQ(accepted.refused_elsewhere, "openbsd, freebsd, macos: EINVAL");
   EXPECT_NE(accepted.describe().find("= 0 from libpython3.11.so.1.0 [ip-option-on-non-inet] (Linux "
-                                     "accepts it; refused on openbsd, freebsd, macos: EINVAL)"),
+                                     "accepts it, but refused on openbsd, freebsd, macos: EINVAL)"),
             std::string::npos) << accepted.describe();
 
   tos_on_v6.ret = -1;
