@@ -43,7 +43,7 @@ TEST_P(Exec, ExitStatusPropagates) {
   run_case(command, [&](const SessionResult& session) { return status_check(session, command, 3); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Matrix, Exec, testing::ValuesIn(matrix_cells()), cell_test_name);
+SSHTC_SCENARIO(Exec, "exec");
 
 }  // namespace
 }  // namespace sshtc

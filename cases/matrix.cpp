@@ -74,12 +74,7 @@ MatrixNames matrix_names() {
       names.columns.push_back(column);
     }
   }
-  // The scenarios are the matrix's test suites: "Matrix/Exec" is exec.
-  const auto* unit = testing::UnitTest::GetInstance();
-  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
-    std::string suite = unit->GetTestSuite(i)->name();
-    if (suite.rfind("Matrix/", 0) == 0) add(names.scenarios, scenario_of_suite(suite));
-  }
+  names.scenarios = scenario_names();
   return names;
 }
 
@@ -88,10 +83,49 @@ const std::vector<Expectation>& matrix_expectations() {
   return expectations;
 }
 
+namespace {
+
+// fixture → scenario, filled while the program starts (static initialisers of the scenarios'
+// files), read after.
+std::vector<std::pair<std::string, std::string>>& scenario_registry() {
+  static std::vector<std::pair<std::string, std::string>> registry;
+  return registry;
+}
+
+}  // namespace
+
+bool register_scenario(const std::string& fixture, const std::string& name) {
+  bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  for (const auto& [other_fixture, other] : scenario_registry()) {
+    if (other == name) word = false;
+  }
+  if (!word) {
+    // Runs before main: nothing can be reported later, so say it and stop.
+    std::cerr << "ssh-transport-conformance: the scenario '" << name << "' of " << fixture
+              << " must be a new lowercase word (a-z, 0-9, '-')\n";
+    std::exit(2);
+  }
+  scenario_registry().emplace_back(fixture, name);
+  return true;
+}
+
+const std::vector<std::string>& scenario_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const auto& entry : scenario_registry()) all.push_back(entry.second);
+    return all;
+  }();
+  return names;
+}
+
 std::string scenario_of_suite(const std::string& suite) {
-  std::string scenario = suite.substr(suite.find('/') + 1);
-  for (char& c : scenario) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return scenario;
+  std::string fixture = suite.substr(suite.find('/') + 1);
+  for (const auto& [registered, name] : scenario_registry()) {
+    if (registered == fixture) return name;
+  }
+  throw std::logic_error("the matrix suite " + suite + " declares no scenario (SSHTC_SCENARIO)");
 }
 
 const RunContext& RunContext::get() {

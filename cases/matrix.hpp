@@ -34,8 +34,19 @@ std::vector<std::string> transports_served(const std::string& mode);
 MatrixNames matrix_names();
 // The expectations file, checked against matrix_names() when first asked for.
 const std::vector<Expectation>& matrix_expectations();
-// "exec" for the suite "Matrix/Exec": the scenario a matrix test belongs to.
+// The scenarios, each declared once by SSHTC_SCENARIO in its file: the gtest suite "Matrix/Exec"
+// is the scenario "exec", the name adapters get as SSHTC_SCENARIO and expectations, labels
+// and reports use. A suite that no scenario declared is an error.
 std::string scenario_of_suite(const std::string& suite);
+const std::vector<std::string>& scenario_names();  // in declaration order
+bool register_scenario(const std::string& fixture, const std::string& name);
+
+// Declares the scenario `name` (lowercase, a word) whose cases are the TEST_Ps of `Fixture`, a
+// MatrixCase, over every cell of the matrix: a new scenario is its file with this one line.
+#define SSHTC_SCENARIO(Fixture, name)                                                             \
+  INSTANTIATE_TEST_SUITE_P(Matrix, Fixture, testing::ValuesIn(::sshtc::matrix_cells()),            \
+                           ::sshtc::cell_test_name);                                              \
+  [[maybe_unused]] const bool sshtc_scenario_##Fixture = ::sshtc::register_scenario(#Fixture, name)
 
 // What all cases of one process share: the run directory and where results go.
 struct RunContext {
