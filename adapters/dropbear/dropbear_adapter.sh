@@ -42,6 +42,8 @@ if [ "${1:-}" = --version ]; then
     echo "dropbearconvert could not convert the host key: $converted" | tr '\n' ' ' >&2
     exit 1
   fi
+  # Who the sessions run as, asked now: a session starts no process it can do without.
+  echo "$(id -u) $(id -g)" >"$state/ids" || exit 1
   "$dropbear" -V 2>&1 | sed -n '1s/^Dropbear v/dropbear /p'
   exit 0
 fi
@@ -50,12 +52,13 @@ sshtc_check_scenario exec
 # dropbear -i refuses -E ("inetd mode is incompatible with ... non-syslog"): its log goes to
 # syslog, and only what it prints before that lands in the server log.
 exec 2>>"$SSHTC_SERVER_LOG"
+read -r uid gid <"$state/ids"
 as_user=
-if [ "$(id -u)" = 0 ]; then
+if [ "$uid" = 0 ]; then
   set -- --mount --propagation private
 else
   set -- --user --map-root-user --mount --propagation private
-  as_user="/usr/bin/unshare --user --map-user=$(id -u) --map-group=$(id -g) --"
+  as_user="/usr/bin/unshare --user --map-user=$uid --map-group=$gid --"
 fi
 exec /usr/bin/unshare "$@" -- /bin/sh -c "mount --bind \"\$1\" /etc/passwd && exec $as_user \"\$2\" -i -s -m -r \"\$3\"" \
   sshtc-dropbear "$state/passwd" "$dropbear" "$state/host_ed25519"
