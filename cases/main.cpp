@@ -79,6 +79,15 @@ int setup_run(const char* dir) {
       std::cout << adapter.role << " " << adapter.name << ": " << version(adapter, run)
                 << (failure ? "; NOT COMPLIANT: " + *failure : "") << "\n";
     }
+    if (results && *results) {
+      // Who took part, for the report: the servers' versions head their tables.
+      std::filesystem::create_directories(results);
+      std::ofstream listed(std::filesystem::path(results) / "implementations.txt");
+      for (const auto& adapter : adapters) {
+        listed << adapter.role << "\t" << adapter.name << "\t" << (adapter.mode.empty() ? "-" : adapter.mode)
+               << "\t" << version(adapter, run) << "\n";
+      }
+    }
     for (const auto& adapter : adapters) {
       if (auto failure = preparation_failure(adapter, run)) throw std::runtime_error(*failure);
     }

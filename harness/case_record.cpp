@@ -73,7 +73,8 @@ void remove_records(const fs::path& results_dir) {
   if (!fs::exists(results_dir)) return;
   for (const auto& entry : fs::directory_iterator(results_dir)) {
     auto extension = entry.path().extension();
-    if (extension == ".tsv" || extension == ".partial" || entry.path().filename() == "setup-failed.txt") {
+    auto name = entry.path().filename();
+    if (extension == ".tsv" || extension == ".partial" || name == "setup-failed.txt" || name == "implementations.txt") {
       fs::remove(entry.path());
     }
   }

@@ -33,7 +33,7 @@ std::vector<std::string> split(const std::string& text, const std::string& separ
 
 // The numeric components of the first token that starts with a digit: "libssh 0.10.6" → 0,10,6.
 std::vector<long> version_numbers(const std::string& text) {
-  if (text.rfind("unknown", 0) == 0) return {};  // what client_version() says when it could not tell
+  if (text.rfind("unknown", 0) == 0) return {};  // what version() says when it could not tell
   std::istringstream words(text);
   std::string word;
   while (words >> word && !std::isdigit(static_cast<unsigned char>(word[0]))) {

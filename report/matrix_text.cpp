@@ -59,7 +59,8 @@ std::string count_verdicts(const std::vector<CaseRecord>& records) {
 
 }  // namespace
 
-Matrix render_matrix(const std::vector<CaseRecord>& records) {
+Matrix render_matrix(const std::vector<CaseRecord>& records,
+                     const std::map<std::string, std::string>& server_versions) {
   Matrix matrix;
   std::vector<std::string> rows;
   std::map<std::string, std::string> versions;
@@ -165,7 +166,9 @@ Matrix render_matrix(const std::vector<CaseRecord>& records) {
       while (last < columns.size() && server_of(columns[last]) == server) ++last;
       if (!first_table) out << "\n";
       first_table = false;
-      out << (role == "control" ? "controls, server " : "server ") << server << "\n";
+      auto known = server_versions.find(server);
+      out << (role == "control" ? "controls, server " : "server ") << server
+          << (known == server_versions.end() ? "" : " (" + known->second + ")") << "\n";
       out << std::left << std::setw(static_cast<int>(name_width + 2)) << role
           << std::setw(static_cast<int>(version_width + 2)) << "version";
       for (size_t c = first; c < last; ++c) {

@@ -2,6 +2,7 @@
 // verdict with a numbered note saying why when it is not a plain PASS.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct Matrix {
 };
 
 // A cell's verdict is the worst of its cases' (verdict.hpp's order).
-Matrix render_matrix(const std::vector<CaseRecord>& records);
+// A server's version, where known, heads its tables: "server sshd-i (OpenSSH_9.2)".
+Matrix render_matrix(const std::vector<CaseRecord>& records,
+                     const std::map<std::string, std::string>& server_versions = {});
 
 }  // namespace sshtc

@@ -12,8 +12,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    auto run = sshtc::account(sshtc::read_run_facts(argv[1]), sshtc::read_records(argv[1]));
-    auto matrix = sshtc::render_matrix(run.records);
+    auto facts = sshtc::read_run_facts(argv[1]);
+    auto run = sshtc::account(facts, sshtc::read_records(argv[1]));
+    auto matrix = sshtc::render_matrix(run.records, facts.server_versions);
     std::cout << matrix.text;
     for (const auto& problem : run.run_problems) std::cout << "\nNO-VERDICT: " << problem << "\n";
     double seconds = 0;

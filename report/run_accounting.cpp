@@ -61,6 +61,18 @@ RunFacts read_run_facts(const fs::path& dir) {
   facts.setup_error = text_of(dir / "setup-failed.txt");
   if (auto code = text_of(dir / "ctest-exit.txt")) facts.ctest_exit = std::atoi(code->c_str());
   if (auto log = text_of(dir / "ctest.log")) facts.ctest_outcomes = parse_ctest_outcomes(*log);
+  if (auto listed = text_of(dir / "implementations.txt")) {
+    std::istringstream in(*listed);
+    for (std::string line; std::getline(in, line);) {
+      // role, name, mode, version
+      std::istringstream fields(line);
+      std::string role, name, mode, version;
+      if (std::getline(fields, role, '\t') && std::getline(fields, name, '\t') && std::getline(fields, mode, '\t') &&
+          std::getline(fields, version) && role == "server") {
+        facts.server_versions[name] = version;
+      }
+    }
+  }
   return facts;
 }
 

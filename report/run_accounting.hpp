@@ -1,7 +1,7 @@
 // Every declared case counted. A run's results directory says what the run was to do and how
 // it ended; a declared case with no verdict of this run gets NO-VERDICT, with the cause named.
 // Written by scripts/conformance (declared.txt, listing-failed.txt, ctest-exit.txt, ctest.log),
-// the set-up fixture (setup-failed.txt) and the cases (their records).
+// the set-up fixture (setup-failed.txt, implementations.txt) and the cases (their records).
 #pragma once
 
 #include <filesystem>
@@ -20,6 +20,7 @@ struct RunFacts {
   std::optional<std::string> setup_error;            // the run's set-up failed: why
   std::optional<int> ctest_exit;
   std::map<std::string, std::string> ctest_outcomes;  // name → "Passed", "***Exception: SegFault"
+  std::map<std::string, std::string> server_versions;  // from the set-up's implementations.txt
 };
 
 RunFacts read_run_facts(const std::filesystem::path& results_dir);

@@ -142,12 +142,12 @@ TEST(Matrix, WorstVerdictWinsAndStaleExpectationsFailTheGate) {
   EXPECT_EQ(good.verdict_counts, "1 SKIP, 1 PASS, 1 XFAIL, 1 WARN");
 }
 
-TEST(Matrix, TheControlsHaveTablesOfTheirOwn) {
+TEST(Matrix, TheControlsHaveTablesOfTheirOwnAndServersTheirVersions) {
   CaseRecord control = record("planted", "unix", Verdict::XFail);
   control.role = "control";
-  auto matrix = render_matrix({record("a", "unix", Verdict::Pass), control});
-  auto clients = matrix.text.find("server sshd-i\nclient ");
-  auto controls = matrix.text.find("controls, server sshd-i\ncontrol ");
+  auto matrix = render_matrix({record("a", "unix", Verdict::Pass), control}, {{"sshd-i", "OpenSSH_9.2"}});
+  auto clients = matrix.text.find("server sshd-i (OpenSSH_9.2)\nclient ");
+  auto controls = matrix.text.find("controls, server sshd-i (OpenSSH_9.2)\ncontrol ");
   ASSERT_NE(clients, std::string::npos) << matrix.text;
   ASSERT_NE(controls, std::string::npos) << matrix.text;
   EXPECT_GT(matrix.text.find("planted"), controls) << "the control is among the clients:\n" << matrix.text;

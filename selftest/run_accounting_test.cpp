@@ -1,6 +1,9 @@
 // Every declared case counted: the ways a run ends without a verdict for each of its cases, as
 // data, and the cause each must name. `ctest -L verdict`.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "../report/run_accounting.hpp"
 
@@ -22,6 +25,19 @@ const std::string kLog =
     " 1/3 Test  #2: exec/libssh/socketpair/EchoRoundTrip ........................   Passed    0.25 sec\n"
     " 2/3 Test  #3: exec/libssh/socketpair/ExitStatusPropagates ..................***Exception: SegFault  0.10 sec\n"
     " 3/3 Test  #4: exec/libssh/socketpair@dropbear-i/EchoRoundTrip ....................***Skipped   0.03 sec\n";
+
+// The set-up lists who took part; the servers' versions head their tables.
+TEST(RunAccounting, TheServersVersionsComeFromTheSetUpsList) {
+  auto dir = std::filesystem::temp_directory_path() / ("sshtc-facts-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "implementations.txt") << "client\tlibssh\t-\tlibssh 0.10.6\n"
+                                                "server\tsshd-i\tinetd\tOpenSSH_9.2\n"
+                                                "server\tdropbear-i\tinetd\tcannot run here: no\tdropbear\n";
+  auto facts = read_run_facts(dir);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(facts.server_versions, (std::map<std::string, std::string>{
+                                       {"sshd-i", "OpenSSH_9.2"}, {"dropbear-i", "cannot run here: no\tdropbear"}}));
+}
 
 TEST(RunAccounting, CtestLinesGiveWhatItFinishedAndHow) {
   auto outcomes = parse_ctest_outcomes(kLog);
