@@ -234,6 +234,9 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
       facts.client_said = first_line(session.client_stderr);
       facts.check_failure = check(session);
       facts.evidence = session.evidence();
+      record.case_dir = session.dir.string();
+      record.adapter_stderr = session.adapter_stderr_tail();
+      record.server_log = session.server_log_tail();
       try {
         findings = audit_findings(session.dir);
       } catch (const std::exception& error) {
@@ -248,6 +251,7 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   record.verdict = judgement.verdict;
   record.reason = judgement.reason;
   record.server_findings = judgement.server_findings;
+  record.findings = judgement.findings;
   write_record(RunContext::get().results, record);
 
   if (judgement.verdict == Verdict::Skip) GTEST_SKIP() << judgement.reason;

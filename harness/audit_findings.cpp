@@ -29,7 +29,7 @@ std::vector<Observation> audit_findings(const fs::path& case_dir) {
     fs::path dir = audit_dir(case_dir, side);
     if (!fs::exists(dir)) continue;
     for (const auto& finding : judge(read_audit_dir(dir))) {
-      observations.push_back({side, finding.rule, finding.describe(), finding.portability()});
+      observations.push_back({side, finding.rule, finding.describe(), finding.portability(), finding.call});
     }
   }
   return observations;

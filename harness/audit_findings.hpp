@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../audit/audit_record.hpp"
 #include "../base/process.hpp"
 
 namespace sshtc {
@@ -15,6 +16,13 @@ struct Observation {
   std::string rule;         // the rule id: tcp-option-on-non-tcp, ...
   std::string description;  // the call, level, option, result, errno, descriptor, library
   bool portability = false;  // Linux accepted the call; other platforms refuse it (WARN)
+  AuditRecord call{};        // the call itself, field by field, for the reports
+};
+
+// A finding as judged: with the reference of the expectation that covers it, "" when none does.
+struct JudgedFinding {
+  Observation observation;
+  std::string expectation;
 };
 
 // The audit directory of one side of a case.

@@ -1,47 +1,81 @@
 #include "case_record.hpp"
 
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
+#include "implementation.hpp"
+
 namespace fs = std::filesystem;
+using nlohmann::json;
 
 namespace sshtc {
 namespace {
 
-// Tab-separated, one record a file: reasons hold tabs and newlines, so they are escaped.
-std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string unescape(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\\' || i + 1 == text.size()) {
-      out += text[i];
-      continue;
-    }
-    char next = text[++i];
-    out += next == 't' ? '\t' : next == 'n' ? '\n' : next;
-  }
-  return out;
-}
-
 std::string file_name(const CaseRecord& record) {
   std::string name = record.client + "." + record.transport + "." + record.scenario + "." +
-                     record.test + ".tsv";
+                     record.test + ".json";
   for (char& c : name) {
     if (c == '/') c = '_';
   }
   return name;
+}
+
+// The descriptor as the audit saw it: "AF_UNIX/SOCK_STREAM", "pipe".
+std::string descriptor_of(const AuditRecord& call) {
+  if (call.kind != "socket") return call.kind;
+  std::string text = call.family + "/" + call.type;
+  if (!call.protocol.empty() && call.protocol != "0") text += "/" + call.protocol;
+  return text;
+}
+
+json finding_json(const JudgedFinding& judged) {
+  const Observation& o = judged.observation;
+  return {{"side", o.side},
+          {"rule", o.rule},
+          {"description", o.description},
+          {"portability", o.portability},
+          {"call", o.call.call},
+          {"fd", o.call.fd},
+          {"descriptor", descriptor_of(o.call)},
+          {"kind", o.call.kind},
+          {"family", o.call.family},
+          {"type", o.call.type},
+          {"protocol", o.call.protocol},
+          {"is_transport", o.call.transport},
+          {"level", o.call.level},
+          {"option", o.call.option},
+          {"result", o.call.ret},
+          {"errno", o.call.error},
+          {"library", o.call.caller},
+          {"emulated", o.call.emulated},
+          {"expectation", judged.expectation}};
+}
+
+JudgedFinding finding_of(const json& j) {
+  JudgedFinding judged;
+  Observation& o = judged.observation;
+  o.side = j.at("side");
+  o.rule = j.at("rule");
+  o.description = j.at("description");
+  o.portability = j.at("portability");
+  o.call.call = j.at("call");
+  o.call.fd = j.at("fd");
+  o.call.kind = j.at("kind");
+  o.call.family = j.at("family");
+  o.call.type = j.at("type");
+  o.call.protocol = j.at("protocol");
+  o.call.transport = j.at("is_transport");
+  o.call.level = j.at("level");
+  o.call.option = j.at("option");
+  o.call.ret = j.at("result");
+  o.call.error = j.at("errno");
+  o.call.caller = j.at("library");
+  o.call.emulated = j.at("emulated");
+  judged.expectation = j.at("expectation");
+  return judged;
 }
 
 }  // namespace
@@ -53,17 +87,68 @@ std::string ctest_name(const std::string& scenario, const std::string& client, c
 
 std::string CaseRecord::ctest_name() const { return sshtc::ctest_name(scenario, client, transport, test); }
 
+std::string CaseRecord::server() const {
+  auto at = transport.find('@');
+  return at == std::string::npos ? kReferenceServer : transport.substr(at + 1);
+}
+
+std::string CaseRecord::transport_name() const { return transport.substr(0, transport.find('@')); }
+
+std::string record_json(const CaseRecord& record) {
+  json findings = json::array();
+  for (const auto& finding : record.findings) findings.push_back(finding_json(finding));
+  json j = {{"name", record.ctest_name()},
+            {"client", record.client},
+            {"role", record.role},
+            {"client_version", record.client_version},
+            {"server", record.server()},
+            {"transport", record.transport_name()},
+            {"column", record.transport},
+            {"scenario", record.scenario},
+            {"case", record.test},
+            {"verdict", to_string(record.verdict)},
+            {"reason", record.reason},
+            {"seconds", record.seconds},
+            {"server_findings", record.server_findings},
+            {"findings", findings},
+            {"logs", {{"case_dir", record.case_dir},
+                      {"adapter_stderr", record.adapter_stderr},
+                      {"server_log", record.server_log}}}};
+  // Invalid UTF-8 (an adapter's garbage) is replaced, not a reason to lose the record.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+CaseRecord parse_record(const std::string& text) {
+  json j = json::parse(text);
+  CaseRecord record;
+  record.client = j.at("client");
+  record.role = j.at("role");
+  record.client_version = j.at("client_version");
+  record.transport = j.at("column");
+  record.scenario = j.at("scenario");
+  record.test = j.at("case");
+  std::string verdict = j.at("verdict");
+  auto parsed = parse_verdict(verdict);
+  if (!parsed) throw std::runtime_error("unknown verdict '" + verdict + "'");
+  record.verdict = *parsed;
+  record.reason = j.at("reason");
+  record.seconds = j.at("seconds");
+  record.server_findings = j.at("server_findings");
+  for (const auto& finding : j.at("findings")) record.findings.push_back(finding_of(finding));
+  const json& logs = j.at("logs");
+  record.case_dir = logs.at("case_dir");
+  record.adapter_stderr = logs.at("adapter_stderr");
+  record.server_log = logs.at("server_log");
+  return record;
+}
+
 void write_record(const fs::path& results_dir, const CaseRecord& record) {
   fs::create_directories(results_dir);
   // Whole or absent: a reader never sees half a record, even when the writer is killed.
   fs::path path = results_dir / file_name(record);
   fs::path partial = path.string() + ".partial";
   std::ofstream out(partial, std::ios::trunc);
-  out << escape(record.client) << '\t' << escape(record.client_version) << '\t'
-      << escape(record.transport) << '\t' << escape(record.scenario) << '\t'
-      << escape(record.test) << '\t' << to_string(record.verdict) << '\t' << escape(record.reason)
-      << '\t' << record.seconds << '\t' << escape(record.server_findings) << '\t' << escape(record.role)
-      << '\n';
+  out << record_json(record) << '\n';
   out.close();
   if (!out) throw std::runtime_error("cannot write the record " + partial.string());
   fs::rename(partial, path);
@@ -74,7 +159,8 @@ void remove_records(const fs::path& results_dir) {
   for (const auto& entry : fs::directory_iterator(results_dir)) {
     auto extension = entry.path().extension();
     auto name = entry.path().filename();
-    if (extension == ".tsv" || extension == ".partial" || name == "setup-failed.txt" || name == "implementations.txt") {
+    if (extension == ".json" || extension == ".partial" || name == "setup-failed.txt" ||
+        name == "implementations.txt") {
       fs::remove(entry.path());
     }
   }
@@ -84,25 +170,15 @@ std::vector<CaseRecord> read_records(const fs::path& results_dir) {
   std::vector<CaseRecord> records;
   if (!fs::exists(results_dir)) return records;
   for (const auto& entry : fs::directory_iterator(results_dir)) {
-    if (entry.path().extension() != ".tsv") continue;
+    if (entry.path().extension() != ".json") continue;
     std::ifstream in(entry.path());
-    std::string line;
-    std::getline(in, line);
-    // By hand: getline would drop an empty last field.
-    std::vector<std::string> fields;
-    size_t start = 0;
-    for (size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1) {
-      fields.push_back(unescape(line.substr(start, tab - start)));
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      records.push_back(parse_record(text.str()));
+    } catch (const std::exception& error) {
+      throw std::runtime_error(entry.path().string() + ": not a case record: " + error.what());
     }
-    fields.push_back(unescape(line.substr(start)));
-    if (fields.size() != 10) {
-      throw std::runtime_error(entry.path().string() + ": expected 10 tab-separated fields, found " +
-                               std::to_string(fields.size()));
-    }
-    auto verdict = parse_verdict(fields[5]);
-    if (!verdict) throw std::runtime_error(entry.path().string() + ": unknown verdict '" + fields[5] + "'");
-    records.push_back({fields[0], fields[1], fields[2], fields[3], fields[4], *verdict,
-                       fields[6], std::stod(fields[7]), fields[8], fields[9]});
   }
   return records;
 }

@@ -1,12 +1,13 @@
 // One file per case, written by the case (NO-VERDICT when it starts, its verdict when it has
-// one) and read by the reports: the matrix printed by scripts/conformance now, HTML/JSON/JUnit
-// and baseline diffs later.
+// one) and read by the reports (the text matrix, matrix.json, junit.xml). A JSON object each,
+// the very objects of matrix.json's "records" (README, "Reports").
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "audit_findings.hpp"
 #include "verdict.hpp"
 
 namespace sshtc {
@@ -23,10 +24,18 @@ struct CaseRecord {
   // What the audit saw the server (sshd -i) do in this case, "; "-separated: findings about
   // the server, reported in a section of their own, never in the client's verdict.
   std::string server_findings;
-  std::string role = "client";  // or "control": the suite's own negative control (Client::role)
+  std::string role = "client";  // or "control": the suite's own negative control
+  std::vector<JudgedFinding> findings{};  // the client's and the server's, as judged
+  // Where the case's logs were (kept with SSHTC_KEEP_RUN=1), and the ends of the adapter's
+  // stderr and the server's log, kept here for the reports.
+  std::string case_dir{};
+  std::string adapter_stderr{};
+  std::string server_log{};
 
   // "exec/libssh/socketpair@dropbear-i/EchoRoundTrip": the case's name in ctest.
   std::string ctest_name() const;
+  std::string server() const;           // of the column: "dropbear-i", or the reference server
+  std::string transport_name() const;   // of the column: "socketpair"
 };
 
 std::string ctest_name(const std::string& scenario, const std::string& client, const std::string& column,
@@ -37,5 +46,8 @@ void write_record(const std::filesystem::path& results_dir, const CaseRecord& re
 void remove_records(const std::filesystem::path& results_dir);
 // Every record in the directory; a damaged one is an error that names its file.
 std::vector<CaseRecord> read_records(const std::filesystem::path& results_dir);
+// A record as the JSON text of its file, and back (throws on a malformed one).
+std::string record_json(const CaseRecord& record);
+CaseRecord parse_record(const std::string& json);
 
 }  // namespace sshtc

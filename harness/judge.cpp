@@ -56,6 +56,7 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
     auto covering = std::find_if(candidates.begin(), candidates.end(),
                                  [&](const Expectation* e) { return e->rule == finding.rule; });
     bool covered = covering != candidates.end();
+    judgement.findings.push_back({finding, covered ? (*covering)->reference : ""});
     if (finding.side == "server") {
       judgement.server_findings += (judgement.server_findings.empty() ? "" : "; ") + finding.description +
                                    (covered ? " (known: " + (*covering)->reference + ")" : " (UNEXPECTED)");

@@ -43,6 +43,7 @@ struct Judgement {
   std::string reason;  // the first line says it; empty for PASS
   // The server's findings, "; "-separated, each "(known: reference)" or "(UNEXPECTED)".
   std::string server_findings;
+  std::vector<JudgedFinding> findings{};  // every finding of the case
 };
 
 // Strictness as data: whether an unknown portability finding fails the cell (SSHTC_STRICT=1,

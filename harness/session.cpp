@@ -98,14 +98,20 @@ std::string SessionResult::hang_description() const {
          grace + " s later (killed): it did not notice the end of its stream";
 }
 
+std::string SessionResult::adapter_stderr_tail() const { return tail(client_stderr, 15); }
+
+std::string SessionResult::server_log_tail() const {
+  std::string text = tail(read_file(dir / "server.log"), 12);
+  std::string server_stderr = read_file(dir / "server.stderr");
+  if (!server_stderr.empty()) text += "server stderr, last lines:\n" + tail(server_stderr, 6);
+  return text;
+}
+
 std::string SessionResult::evidence() const {
   std::string text;
   if (!harness_error.empty()) text += "harness: " + harness_error + "\n";
-  text += "client " + client.describe() + "; stderr:\n" + tail(client_stderr, 15);
-  text += "\nserver log (" + (dir / "server.log").string() + "), last lines:\n" +
-          tail(read_file(dir / "server.log"), 12);
-  std::string server_stderr = read_file(dir / "server.stderr");
-  if (!server_stderr.empty()) text += "server stderr, last lines:\n" + tail(server_stderr, 6);
+  text += "client " + client.describe() + "; stderr:\n" + adapter_stderr_tail();
+  text += "\nserver log (" + (dir / "server.log").string() + "), last lines:\n" + server_log_tail();
   return text;
 }
 

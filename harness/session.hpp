@@ -44,6 +44,8 @@ struct SessionResult {
   std::string hang_description() const;
   // The logs a failure message should show: adapter stderr and the end of the server's log.
   std::string evidence() const;
+  std::string adapter_stderr_tail() const;  // its last 15 lines
+  std::string server_log_tail() const;      // the last 12 lines of server.log (and of its stderr)
 };
 
 // The client adapter's environment under the contract, scrubbed of everything else.

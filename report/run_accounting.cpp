@@ -68,9 +68,17 @@ RunFacts read_run_facts(const fs::path& dir) {
       std::istringstream fields(line);
       std::string role, name, mode, version;
       if (std::getline(fields, role, '\t') && std::getline(fields, name, '\t') && std::getline(fields, mode, '\t') &&
-          std::getline(fields, version) && role == "server") {
-        facts.server_versions[name] = version;
+          std::getline(fields, version)) {
+        facts.implementations.push_back({role, name, mode, version});
+        if (role == "server") facts.server_versions[name] = version;
       }
+    }
+  }
+  if (auto said = text_of(dir / "run.txt")) {
+    std::istringstream in(*said);
+    for (std::string line; std::getline(in, line);) {
+      auto equals = line.find('=');
+      if (equals != std::string::npos) facts.run[line.substr(0, equals)] = line.substr(equals + 1);
     }
   }
   return facts;

@@ -1,6 +1,6 @@
 // Every declared case counted. A run's results directory says what the run was to do and how
 // it ended; a declared case with no verdict of this run gets NO-VERDICT, with the cause named.
-// Written by scripts/conformance (declared.txt, listing-failed.txt, ctest-exit.txt, ctest.log),
+// Written by scripts/conformance (run.txt, declared.txt, listing-failed.txt, ctest-exit.txt, ctest.log),
 // the set-up fixture (setup-failed.txt, implementations.txt) and the cases (their records).
 #pragma once
 
@@ -21,6 +21,11 @@ struct RunFacts {
   std::optional<int> ctest_exit;
   std::map<std::string, std::string> ctest_outcomes;  // name → "Passed", "***Exception: SegFault"
   std::map<std::string, std::string> server_versions;  // from the set-up's implementations.txt
+  // Every adapter of the run: role, name, mode ("-" for clients), version (implementations.txt).
+  std::vector<std::vector<std::string>> implementations;
+  // What scripts/conformance says of the run (run.txt, key=value): date, suite_commit, kernel,
+  // strict, errno_profile, timeout_seconds, eof_grace_seconds, client and transport filters.
+  std::map<std::string, std::string> run;
 };
 
 RunFacts read_run_facts(const std::filesystem::path& results_dir);

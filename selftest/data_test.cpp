@@ -7,6 +7,7 @@
 #include "../harness/implementation.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/judge.hpp"
+#include "../report/junit_report.hpp"
 #include "../report/matrix_text.hpp"
 
 namespace fs = std::filesystem;
@@ -179,6 +180,28 @@ TEST(Matrix, ANonCompliantServerIsOneTableLevelError) {
                                                             << matrix.text;
 }
 
+// Each verdict in JUnit's terms: the gate's failures are failures, SKIP is skipped, XFAIL passes
+// with its verdict and reference as properties; text is escaped.
+TEST(Junit, EveryVerdictInJunitsTerms) {
+  CaseRecord known = record("a", "unix", Verdict::XFail);
+  known.reason = "tcp-option-on-non-tcp [ronf/asyncssh#688]: setsockopt(…) <&>";
+  CaseRecord stale = record("a", "pipe@dropbear-i", Verdict::XPass);
+  stale.reason = "expected \"x\"\nsecond line";
+  std::string xml = junit_xml({record("a", "tcp4", Verdict::Pass), known, record("a", "tcp6", Verdict::Skip),
+                               stale});
+  EXPECT_NE(xml.find("<testsuites name=\"ssh-transport-conformance\" tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"1\""),
+            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"server sshd-i\" tests=\"3\" failures=\"0\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuite name=\"server dropbear-i\" tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"verdict\" value=\"XFAIL\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<property name=\"reference\" value=\"ronf/asyncssh#688\"/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<system-out>tcp-option-on-non-tcp [ronf/asyncssh#688]: setsockopt(…) &lt;&amp;&gt;</system-out>"),
+            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure type=\"XPASS\" message=\"XPASS: expected &quot;x&quot;\">expected &quot;x&quot;\nsecond line"),
+            std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testcase name=\"exec/a/tcp6/EchoRoundTrip\" classname=\"sshd-i.a\""), std::string::npos) << xml;
+}
+
 TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {
   fs::path dir = fs::temp_directory_path() / ("sshtc-records-" + std::to_string(::getpid()));
   CaseRecord written = record("a", "tcp4", Verdict::Fail);
@@ -190,6 +213,44 @@ TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {
   written.server_findings = "";
   write_record(dir, written);
   EXPECT_EQ(read_records(dir).at(0).server_findings, "");
+  fs::remove_all(dir);
+}
+
+// A record keeps its findings field by field, with the expectation that covered each, and the
+// ends of its logs; an adapter's garbage (invalid UTF-8) does not cost the record.
+TEST(Matrix, RecordsKeepTheirFindingsAndLogsAndSurviveGarbage) {
+  CaseRecord written = record("a", "unix@dropbear-i", Verdict::XFail);
+  Observation seen{"client", "tcp-option-on-non-tcp", "setsockopt(…) = -1 EOPNOTSUPP", false, {}};
+  seen.call.call = "setsockopt";
+  seen.call.fd = 5;
+  seen.call.kind = "socket";
+  seen.call.family = "AF_UNIX";
+  seen.call.type = "SOCK_STREAM";
+  seen.call.protocol = "0";
+  seen.call.transport = true;
+  seen.call.level = "IPPROTO_TCP";
+  seen.call.option = "TCP_NODELAY";
+  seen.call.ret = -1;
+  seen.call.error = "EOPNOTSUPP";
+  seen.call.caller = "libssh.so.4";
+  written.findings = {{seen, "ronf/asyncssh#688"}};
+  written.adapter_stderr = "bad \xff\xfe bytes\n";
+  written.case_dir = "/tmp/x";
+  auto read = parse_record(record_json(written));
+  ASSERT_EQ(read.findings.size(), 1u);
+  EXPECT_EQ(read.findings[0].expectation, "ronf/asyncssh#688");
+  EXPECT_EQ(read.findings[0].observation.call.option, "TCP_NODELAY");
+  EXPECT_EQ(read.findings[0].observation.call.error, "EOPNOTSUPP");
+  EXPECT_TRUE(read.findings[0].observation.call.transport);
+  EXPECT_EQ(read.server(), "dropbear-i");
+  EXPECT_EQ(read.transport_name(), "unix");
+  EXPECT_EQ(read.adapter_stderr, "bad \xef\xbf\xbd\xef\xbf\xbd bytes\n") << "U+FFFD for each bad byte";
+  EXPECT_NE(record_json(written).find("\"descriptor\":\"AF_UNIX/SOCK_STREAM\""), std::string::npos);
+
+  fs::path dir = fs::temp_directory_path() / ("sshtc-damaged-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "broken.json") << "{\"client\": \"a\"}";
+  EXPECT_NE(error_of([&] { read_records(dir); }).find("broken.json: not a case record"), std::string::npos);
   fs::remove_all(dir);
 }
 

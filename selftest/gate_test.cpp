@@ -55,6 +55,7 @@ class Gate : public testing::Test {
     spec.env = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}, {"HOME", dir_.string()}, {"LANG", "C.UTF-8"},
                 {"SSHTC_BUILD_DIR", SSHTC_BINARY_DIR}, {"SSHTC_SKIP_BUILD", "1"}, {"SSHTC_JOBS", "1"},
                 {"SSHTC_RESULTS_DIR", results().string()}, {"SSHTC_RUN_DIR", (dir_ / "run").string()},
+                {"SSHTC_REPORT_DIR", (dir_ / "report").string()},
                 {"TMPDIR", (dir_ / "tmp").string()}};
     for (const auto& [name, value] : env) spec.env[name] = value;
     spec.stdout_path = dir_ / "out";
@@ -96,6 +97,48 @@ TEST_F(Gate, AWholeRunPasses) {
   EXPECT_NE(run.output.find("; gate passed"), std::string::npos) << run.output;
 }
 
+// The run's reports, read by real consumers (selftest/check_reports.py: jsonschema against the
+// documented schema, junitparser), agree with the text matrix; and the check fails, naming what,
+// when a report is wrong.
+TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
+  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"});
+  ASSERT_EQ(run.status.code, 0) << run.output;
+  fs::path reports = dir_ / "report";
+  for (const char* report : {"matrix.txt", "matrix.json", "junit.xml"}) {
+    EXPECT_NE(run.output.find("report: " + (reports / report).string()), std::string::npos) << run.output;
+  }
+  auto check = [&](const fs::path& dir) {
+    return run_command("check_reports.py", {"/usr/bin/python3", SSHTC_SOURCE_DIR "/selftest/check_reports.py",
+                                            SSHTC_SOURCE_DIR "/report/matrix.schema.json", dir.string()},
+                       dir_ / "check", std::chrono::seconds(30));
+  };
+  auto checked = check(reports);
+  EXPECT_EQ(checked.status.code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("reports agree: 4 cases, {'PASS': 4}; junit 4 cases, 0 failures, 0 skipped"),
+            std::string::npos) << checked.output;
+
+  // Negative controls: a verdict the schema does not know, and a JUnit file short of a case.
+  fs::path broken = dir_ / "broken";
+  fs::create_directories(broken);
+  for (const char* report : {"matrix.txt", "matrix.json", "junit.xml"}) fs::copy_file(reports / report, broken / report);
+  std::string json = read_file(broken / "matrix.json");
+  json.replace(json.find("\"verdict\": \"PASS\""), 17, "\"verdict\": \"MAYBE\"");
+  write_file("broken/matrix.json", json);
+  auto bad_json = check(broken);
+  EXPECT_EQ(bad_json.status.code, 1) << bad_json.output;
+  EXPECT_NE(bad_json.output.find("matrix.json: records/"), std::string::npos) << bad_json.output;
+  EXPECT_NE(bad_json.output.find("'MAYBE' is not one of"), std::string::npos) << bad_json.output;
+
+  fs::copy_file(reports / "matrix.json", broken / "matrix.json", fs::copy_options::overwrite_existing);
+  std::string xml = read_file(broken / "junit.xml");
+  auto first = xml.find("    <testcase ");
+  xml.erase(first, xml.find("</testcase>\n", first) + 12 - first);
+  write_file("broken/junit.xml", xml);
+  auto bad_junit = check(broken);
+  EXPECT_EQ(bad_junit.status.code, 1) << bad_junit.output;
+  EXPECT_NE(bad_junit.output.find("junit.xml: 3 cases"), std::string::npos) << bad_junit.output;
+}
+
 TEST_F(Gate, AMissingSshdIsNamedInEveryCase) {
   GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"}, {{"SSHTC_SSHD", "/nonexistent"}});
   expect_failed_naming(run, {"libssh over socketpair: NO-VERDICT, EchoRoundTrip: set-up failed: the server sshd-i "
@@ -125,7 +168,7 @@ TEST_F(Gate, ARunInterruptedWithSigintIgnoredCountsWhatDidNotRun) {
     auto recorded = [&] {
       if (!fs::exists(results())) return false;
       for (const auto& entry : fs::directory_iterator(results())) {
-        if (entry.path().extension() == ".tsv") return true;
+        if (entry.path().extension() == ".json") return true;
       }
       return false;
     };
