@@ -7,7 +7,9 @@
 #include "../harness/implementation.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/judge.hpp"
+#include "../report/baseline.hpp"
 #include "../report/junit_report.hpp"
+#include "../report/shards.hpp"
 #include "../report/matrix_text.hpp"
 
 namespace fs = std::filesystem;
@@ -200,6 +202,62 @@ TEST(Junit, EveryVerdictInJunitsTerms) {
   EXPECT_NE(xml.find("<failure type=\"XPASS\" message=\"XPASS: expected &quot;x&quot;\">expected &quot;x&quot;\nsecond line"),
             std::string::npos) << xml;
   EXPECT_NE(xml.find("<testcase name=\"exec/a/tcp6/EchoRoundTrip\" classname=\"sshd-i.a\""), std::string::npos) << xml;
+}
+
+Shard shard_of(const std::string& source, std::vector<CaseRecord> records,
+               std::vector<std::vector<std::string>> implementations = {}) {
+  Shard shard;
+  shard.source = source;
+  shard.run.records = std::move(records);
+  shard.facts.implementations = std::move(implementations);
+  return shard;
+}
+
+// What changed since a baseline, a row per kind of change.
+TEST(Baseline, WorseBetterNewGoneFindingsAndVersions) {
+  EXPECT_TRUE(diff_against(shard_of("old", {record("a", "tcp4", Verdict::Fail)}),
+                           shard_of("new", {record("a", "tcp4", Verdict::Fail)})).unchanged())
+      << "a known failure is no change";
+  auto worse = diff_against(shard_of("old", {record("a", "tcp4", Verdict::Pass), record("a", "unix", Verdict::Fail)}),
+                            shard_of("new", {record("a", "tcp4", Verdict::XFail), record("a", "unix", Verdict::Pass)}));
+  EXPECT_EQ(worse.regressions, 1);
+  EXPECT_EQ(worse.worse, std::vector<std::string>{"a over tcp4: PASS → XFAIL, EchoRoundTrip: why XFAIL"});
+  EXPECT_EQ(worse.better, std::vector<std::string>{"a over unix: FAIL → PASS"});
+  auto skipped = diff_against(shard_of("old", {record("a", "tcp6", Verdict::Pass)}),
+                              shard_of("new", {record("a", "tcp6", Verdict::Skip)}));
+  EXPECT_EQ(skipped.regressions, 0) << "a SKIP is a change, not a regression";
+  EXPECT_EQ(skipped.other, std::vector<std::string>{"a over tcp6: PASS → SKIP, EchoRoundTrip: why SKIP"});
+  auto appeared = diff_against(shard_of("old", {record("a", "pipe", Verdict::Pass)}, {{"client", "a", "-", "a 1.0"}}),
+                               shard_of("new", {record("a", "pipe", Verdict::Pass), record("b", "pipe", Verdict::Fail)},
+                                        {{"client", "a", "-", "a 1.1"}}));
+  EXPECT_EQ(appeared.regressions, 1) << "a new failing cell is a regression";
+  EXPECT_EQ(appeared.worse, std::vector<std::string>{"b over pipe: new and FAIL, EchoRoundTrip: why FAIL"});
+  EXPECT_NE(std::find(appeared.other.begin(), appeared.other.end(), "client a: version a 1.0 → a 1.1"),
+            appeared.other.end());
+  CaseRecord found = record("a", "unix", Verdict::XFail);
+  found.findings = {{{"client", "tcp-option-on-non-tcp", "setsockopt(TCP_NODELAY)", false, {}}, "ref"}};
+  auto vanished = diff_against(shard_of("old", {found, record("a", "gone", Verdict::Pass)}),
+                               shard_of("new", {record("a", "unix", Verdict::XFail)}));
+  EXPECT_EQ(vanished.other, (std::vector<std::string>{"a over unix: finding vanished: client: setsockopt(TCP_NODELAY)",
+                                                      "a over gone: gone (was PASS)"}));
+  EXPECT_EQ(diff_against(shard_of("old", {}), shard_of("new", {})).text("old.json"), "no change since old.json\n");
+}
+
+// Shards of one run are one matrix; a case they disagree on is an error naming both.
+TEST(Shards, MergeIntoOneRunAndDisagreementsAreNamed) {
+  auto merged = merge_shards({shard_of("A", {record("a", "tcp4", Verdict::Pass)}, {{"server", "sshd-i", "inetd", "v1"}}),
+                              shard_of("B", {record("a", "tcp4@sshd-D", Verdict::Pass), record("a", "tcp4", Verdict::Pass)},
+                                       {{"server", "sshd-i", "inetd", "v1"}, {"server", "sshd-D", "daemon", "v1"}})});
+  EXPECT_EQ(merged.run.records.size(), 2u) << "a case in two shards counts once";
+  EXPECT_EQ(merged.facts.implementations.size(), 2u);
+  EXPECT_EQ(merged.source, "A + B");
+  EXPECT_EQ(error_of([] {
+              merge_shards({shard_of("A", {record("a", "tcp4", Verdict::Pass)}),
+                            shard_of("B", {record("a", "tcp4", Verdict::Fail)})});
+            }),
+            "the case exec/a/tcp4/EchoRoundTrip is PASS in A but FAIL in B: shards of one run must agree");
+  EXPECT_NE(error_of([] { load_shard("/nonexistent/matrix.json"); }).find("/nonexistent/matrix.json: cannot be read"),
+            std::string::npos);
 }
 
 TEST(Matrix, RecordsSurviveTabsAndNewlinesInReasons) {

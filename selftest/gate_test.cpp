@@ -139,6 +139,94 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   EXPECT_NE(bad_junit.output.find("junit.xml: 3 cases"), std::string::npos) << bad_junit.output;
 }
 
+// The matrix's tables, notes and server findings, without what follows (shards, counts, time):
+// what shards must reproduce.
+std::string tables_of(const std::string& output) {
+  auto start = output.find("server ");
+  if (start == std::string::npos) return "";
+  std::string tables = output.substr(start, output.rfind("\n\n", output.find(" cells from ")) - start);
+  auto shards = tables.rfind(" shards: ");
+  return shards == std::string::npos ? tables : tables.substr(0, tables.rfind("\n\n", shards));
+}
+
+std::string counts_of(const std::string& output) {
+  auto at = output.find(" cells from ");
+  return output.substr(output.rfind('\n', at) + 1, output.find(';', at) - output.rfind('\n', at) - 1);
+}
+
+// A run split by server (scripts/conformance --server, as one CI job per server would) and its
+// shards merged by sshtc-report: the same matrix as the run in one piece.
+TEST_F(Gate, ShardsMergeIntoTheUnsplitMatrix) {
+  GateRun whole = conformance({"--client", "libssh"});
+  ASSERT_EQ(whole.status.code, 0) << whole.output;
+  fs::rename(results(), dir_ / "whole");
+  std::vector<std::string> merge = {SSHTC_BINARY_DIR "/report/sshtc-report"};
+  for (const char* server : {"sshd-i", "dropbear-i", "sshd-D"}) {
+    GateRun part = conformance({"--client", "libssh", "--server", server});
+    ASSERT_EQ(part.status.code, 0) << part.output;
+    fs::rename(results(), dir_ / server);
+    merge.push_back((dir_ / server).string());
+  }
+  auto merged = run_command("sshtc-report of three shards", merge, dir_ / "merge", std::chrono::seconds(30));
+  EXPECT_EQ(merged.status.code, 0) << merged.output;
+  EXPECT_EQ(counts_of(merged.output), counts_of(whole.output)) << merged.output;
+  EXPECT_EQ(counts_of(merged.output), "13 cells from 26 declared cases (4 SKIP, 18 PASS, 4 XFAIL)");
+  EXPECT_EQ(tables_of(merged.output), tables_of(whole.output)) << merged.output << "\n---\n" << whole.output;
+  EXPECT_NE(merged.output.find("3 shards: "), std::string::npos) << merged.output;
+
+  // Shards that disagree on a case: an error naming it and both sources.
+  fs::path other = dir_ / "disagrees";
+  fs::copy(dir_ / "sshd-D", other);
+  for (const auto& entry : fs::directory_iterator(other)) {
+    if (entry.path().extension() != ".json") continue;
+    std::string text = read_file(entry.path());
+    text.replace(text.find("\"verdict\":\"PASS\""), 16, "\"verdict\":\"FAIL\"");
+    std::ofstream(entry.path()) << text;
+    break;
+  }
+  auto conflict = run_command("sshtc-report of disagreeing shards",
+                              {SSHTC_BINARY_DIR "/report/sshtc-report", (dir_ / "sshd-D").string(), other.string()},
+                              dir_ / "conflict", std::chrono::seconds(30));
+  EXPECT_EQ(conflict.status.code, 2) << conflict.output;
+  EXPECT_NE(conflict.output.find("is PASS in " + (dir_ / "sshd-D").string() + " but FAIL in " + other.string()),
+            std::string::npos) << conflict.output;
+}
+
+// A baseline: a run against itself is no change; a cell made worse is named, and fails
+// `--gate regressions`, which passes a failure the baseline already had.
+TEST_F(Gate, ABaselineNamesWhatGotWorseAndGatesOnRegressionsOnly) {
+  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"});
+  ASSERT_EQ(run.status.code, 0) << run.output;
+  std::string report = SSHTC_BINARY_DIR "/report/sshtc-report";
+  fs::path baseline = dir_ / "report" / "matrix.json";
+  auto itself = run_command("against itself", {report, "--baseline", baseline.string(), "--gate", "regressions",
+                                               results().string()}, dir_ / "itself", std::chrono::seconds(30));
+  EXPECT_EQ(itself.status.code, 0) << itself.output;
+  EXPECT_NE(itself.output.find("no change since " + baseline.string()), std::string::npos) << itself.output;
+
+  fs::path worse = dir_ / "worse";
+  fs::copy(results(), worse);
+  fs::path made_worse = worse / "libssh.socketpair.exec.EchoRoundTrip.json";
+  std::string text = read_file(made_worse);
+  text.replace(text.find("\"verdict\":\"PASS\""), 16, "\"verdict\":\"FAIL\"");
+  text.replace(text.find("\"reason\":\"\""), 11, "\"reason\":\"made worse\"");
+  std::ofstream(made_worse) << text;
+  auto regressed = run_command("a cell made worse", {report, "--baseline", baseline.string(), "--gate", "regressions",
+                                                     "--json", (dir_ / "worse.json").string(), worse.string()},
+                               dir_ / "regressed", std::chrono::seconds(30));
+  EXPECT_EQ(regressed.status.code, 1) << regressed.output;
+  EXPECT_NE(regressed.output.find("  worse (1):\n    libssh over socketpair: PASS → FAIL, EchoRoundTrip: made worse\n"),
+            std::string::npos) << regressed.output;
+  EXPECT_NE(regressed.output.find("1 regression\ngate on regressions FAILED"), std::string::npos) << regressed.output;
+
+  // The failing run as its own baseline: known failures, no new ones.
+  auto adopted = run_command("known failures", {report, "--baseline", (dir_ / "worse.json").string(), "--gate",
+                                                "regressions", worse.string()}, dir_ / "adopted", std::chrono::seconds(30));
+  EXPECT_EQ(adopted.status.code, 0) << adopted.output;
+  EXPECT_NE(adopted.output.find("gate FAILED"), std::string::npos) << "the matrix itself still fails:\n" << adopted.output;
+  EXPECT_NE(adopted.output.find("gate on regressions passed"), std::string::npos) << adopted.output;
+}
+
 TEST_F(Gate, AMissingSshdIsNamedInEveryCase) {
   GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"}, {{"SSHTC_SSHD", "/nonexistent"}});
   expect_failed_naming(run, {"libssh over socketpair: NO-VERDICT, EchoRoundTrip: set-up failed: the server sshd-i "
