@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "baseline.hpp"
+#include "html_report.hpp"
 #include "json_report.hpp"
 #include "junit_report.hpp"
 #include "matrix_text.hpp"
@@ -15,7 +16,7 @@
 namespace {
 
 const char* const kUsage =
-    "usage: sshtc-report [--text FILE] [--json FILE] [--junit FILE] [--baseline OLD.json]\n"
+    "usage: sshtc-report [--text FILE] [--json FILE] [--junit FILE] [--html FILE] [--baseline OLD.json]\n"
     "                    [--gate all|regressions] RESULTS...\n"
     "  prints the matrix of a run, and writes it to FILE as well. RESULTS are results directories\n"
     "  (scripts/conformance's build/results) or matrix.json files: the shards of one run, merged;\n"
@@ -23,6 +24,7 @@ const char* const kUsage =
     "  --text FILE          the text matrix, as printed\n"
     "  --json FILE          matrix.json: the run, its axes, the gate and every case (README, \"Reports\")\n"
     "  --junit FILE         junit.xml: a testcase per case, in a testsuite per server\n"
+    "  --html FILE          matrix.html: one self-contained page, a click on a cell for its details\n"
     "  --baseline OLD.json  also print what changed since that run\n"
     "  --gate regressions   fail only on cells worse than in the baseline (and new failing cells)\n"
     "  exit 0: the gate passed; 1: it failed; 2: bad arguments or unreadable results\n";
@@ -37,7 +39,7 @@ void write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string text_file, json_file, junit_file, baseline_file, gate = "all";
+  std::string text_file, json_file, junit_file, html_file, baseline_file, gate = "all";
   std::vector<std::string> inputs;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
     std::string* target = arg == "--text"       ? &text_file
                           : arg == "--json"     ? &json_file
                           : arg == "--junit"    ? &junit_file
+                          : arg == "--html"     ? &html_file
                           : arg == "--baseline" ? &baseline_file
                           : arg == "--gate"     ? &gate
                                                 : nullptr;
@@ -91,7 +94,9 @@ int main(int argc, char** argv) {
     }
     std::cout << out.str();
     if (!text_file.empty()) write_file(text_file, out.str());
-    if (!json_file.empty()) write_file(json_file, sshtc::matrix_json(shard.facts, run, matrix.gate_passed && run.run_problems.empty()));
+    std::string json = sshtc::matrix_json(shard.facts, run, matrix.gate_passed && run.run_problems.empty());
+    if (!json_file.empty()) write_file(json_file, json);
+    if (!html_file.empty()) write_file(html_file, sshtc::matrix_html(json));
     if (!junit_file.empty()) write_file(junit_file, sshtc::junit_xml(run.records));
     return passed ? 0 : 1;
   } catch (const std::exception& error) {

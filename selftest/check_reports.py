@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 """Checks one run's reports with real consumers: matrix.json against its schema
-(python3-jsonschema), junit.xml with a JUnit parser (python3-junitparser), and
-both against the text matrix's own counts.
+(python3-jsonschema), junit.xml with a JUnit parser (python3-junitparser), the
+DOM that headless Chromium rendered of matrix.html, and all against the text
+matrix's own counts.
 
-Usage: check_reports.py SCHEMA REPORT_DIR. Prints what is wrong and exits 1, or
-prints the counts and exits 0."""
+Usage: check_reports.py SCHEMA REPORT_DIR [DOM]. Prints what is wrong and exits
+1, or prints the counts and exits 0."""
 
+import html.parser
 import json
 import re
 import sys
@@ -14,7 +16,48 @@ import jsonschema
 import junitparser
 
 
-def main(schema_path: str, reports: str) -> int:
+class Cells(html.parser.HTMLParser):
+    """The matrix cells of a rendered page: (server, client, column) → verdict."""
+
+    def __init__(self):
+        super().__init__()
+        self.cells = {}
+        self.server = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == 'table' and 'data-server' in attrs:
+            self.server = attrs['data-server']
+        if tag == 'td' and 'cell' in attrs.get('class', '').split():
+            self.cells[(self.server, attrs['data-client'], attrs['data-column'])] = attrs['data-verdict']
+
+
+def worst(verdicts):
+    order = ['SKIP', 'PASS', 'XFAIL', 'WARN', 'XPASS', 'FAIL', 'NO-VERDICT']
+    return max(verdicts, key=order.index)
+
+
+def check_dom(dom_path: str, matrix: dict) -> list:
+    parser = Cells()
+    with open(dom_path, encoding='utf-8') as file:
+        parser.feed(file.read())
+    expected = {}
+    for record in matrix['records']:
+        key = (record['server'], record['client'], record['column'])
+        expected.setdefault(key, []).append(record['verdict'])
+    expected = {key: worst(verdicts) for key, verdicts in expected.items()}
+    problems = []
+    shown = len(set(parser.cells) & set(expected))
+    if shown != len(expected) or len(parser.cells) != len(expected):
+        problems.append(f'matrix.html shows {shown} of {len(expected)} cells '
+                        f'({len(parser.cells)} in all)')
+    for key, verdict in expected.items():
+        if key in parser.cells and parser.cells[key] != verdict:
+            problems.append(f'matrix.html: {key} shows {parser.cells[key]}, the records {verdict}')
+    return problems
+
+
+def main(schema_path: str, reports: str, dom_path: str = '') -> int:
     problems = []
     with open(schema_path, encoding='utf-8') as file:
         schema = json.load(file)
@@ -50,10 +93,12 @@ def main(schema_path: str, reports: str) -> int:
     missing = [r['name'] for r in matrix['records'] if r['name'] not in names]
     if missing:
         problems.append(f'junit.xml lacks {missing[:3]}')
+    if dom_path:
+        problems += check_dom(dom_path, matrix)
     if problems:
         return fail(problems)
     print(f'reports agree: {declared} cases, {counts}; junit {len(cases)} cases, '
-          f'{failed} failures, {skipped} skipped')
+          f'{failed} failures, {skipped} skipped' + ('; the page shows every cell' if dom_path else ''))
     return 0
 
 
@@ -64,4 +109,4 @@ def fail(problems) -> int:
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -104,18 +104,50 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"});
   ASSERT_EQ(run.status.code, 0) << run.output;
   fs::path reports = dir_ / "report";
-  for (const char* report : {"matrix.txt", "matrix.json", "junit.xml"}) {
+  for (const char* report : {"matrix.txt", "matrix.json", "junit.xml", "matrix.html"}) {
     EXPECT_NE(run.output.find("report: " + (reports / report).string()), std::string::npos) << run.output;
   }
-  auto check = [&](const fs::path& dir) {
-    return run_command("check_reports.py", {"/usr/bin/python3", SSHTC_SOURCE_DIR "/selftest/check_reports.py",
-                                            SSHTC_SOURCE_DIR "/report/matrix.schema.json", dir.string()},
-                       dir_ / "check", std::chrono::seconds(30));
+  auto check = [&](const fs::path& dir, const std::string& dom = "") {
+    std::vector<std::string> argv = {"/usr/bin/python3", SSHTC_SOURCE_DIR "/selftest/check_reports.py",
+                                     SSHTC_SOURCE_DIR "/report/matrix.schema.json", dir.string()};
+    if (!dom.empty()) argv.push_back(dom);
+    return run_command("check_reports.py", argv, dir_ / "check", std::chrono::seconds(30));
   };
   auto checked = check(reports);
   EXPECT_EQ(checked.status.code, 0) << checked.output;
   EXPECT_NE(checked.output.find("reports agree: 4 cases, {'PASS': 4}; junit 4 cases, 0 failures, 0 skipped"),
             std::string::npos) << checked.output;
+
+  // The page in a real browser: what headless Chromium rendered must show every cell, with its
+  // verdict; a page whose script does not run shows none, and the check says so.
+  const fs::path chromium = "/usr/bin/chromium";
+  if (!fs::exists(chromium)) {
+    ADD_FAILURE() << "chromium is not installed (apt-get install chromium): the HTML page is untested";
+  } else {
+    auto render = [&](const fs::path& page) {
+      fs::path dom = dir_ / (page.stem().string() + ".dom.html");
+      ProcessSpec spec;
+      spec.what = "chromium --dump-dom";
+      // Its own profile and HOME, and no sandbox: the suite runs as root on CI machines.
+      spec.argv = {chromium.string(), "--headless", "--no-sandbox", "--disable-gpu",
+                   "--user-data-dir=" + (dir_ / "chromium").string(), "--dump-dom", "file://" + page.string()};
+      spec.env = {{"PATH", "/usr/bin:/bin"}, {"HOME", dir_.string()}, {"TMPDIR", (dir_ / "tmp").string()}};
+      spec.stdout_path = dom;
+      spec.stderr_path = dir_ / "chromium.stderr";
+      auto status = Process::spawn(spec).wait_until(Clock::now() + std::chrono::seconds(60));
+      EXPECT_EQ(status.code, 0) << status.describe() << ": " << read_file(spec.stderr_path);
+      return dom.string();
+    };
+    auto shown = check(reports, render(reports / "matrix.html"));
+    EXPECT_EQ(shown.status.code, 0) << shown.output;
+    EXPECT_NE(shown.output.find("; the page shows every cell"), std::string::npos) << shown.output;
+    std::string page = read_file(reports / "matrix.html");
+    page.replace(page.rfind("draw();"), 7, "");
+    write_file("broken-page.html", page);
+    auto blank = check(reports, render(dir_ / "broken-page.html"));
+    EXPECT_EQ(blank.status.code, 1) << blank.output;
+    EXPECT_NE(blank.output.find("matrix.html shows 0 of 2 cells"), std::string::npos) << blank.output;
+  }
 
   // Negative controls: a verdict the schema does not know, and a JUnit file short of a case.
   fs::path broken = dir_ / "broken";
