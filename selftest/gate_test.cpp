@@ -10,6 +10,8 @@
 #include <functional>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "../base/process.hpp"
 
 namespace fs = std::filesystem;
@@ -147,6 +149,32 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
     auto blank = check(reports, render(dir_ / "broken-page.html"));
     EXPECT_EQ(blank.status.code, 1) << blank.output;
     EXPECT_NE(blank.output.find("matrix.html shows 0 of 2 cells"), std::string::npos) << blank.output;
+
+    // Cells that share a reason share one note, which names them: a server that cannot run
+    // here is one line, not one per cell.
+    auto matrix = nlohmann::json::parse(read_file(reports / "matrix.json"));
+    nlohmann::json records = nlohmann::json::array();
+    for (auto record : matrix["records"]) {
+      if (record["server"] != "dropbear-i") continue;
+      for (const char* transport : {"socketpair", "tcp4", "unix"}) {
+        record["transport"] = transport;
+        record["column"] = std::string(transport) + "@dropbear-i";
+        record["verdict"] = "SKIP";
+        record["reason"] = "the server dropbear-i cannot run here: no user namespaces";
+        records.push_back(record);
+      }
+    }
+    matrix["records"] = records;
+    write_file("skipped.json", matrix.dump());
+    auto page_of = run_command("sshtc-report --html", {SSHTC_BINARY_DIR "/report/sshtc-report", "--html",
+                                                       (dir_ / "skipped.html").string(), (dir_ / "skipped.json").string()},
+                               dir_ / "skipped", std::chrono::seconds(30));
+    EXPECT_EQ(page_of.status.code, 0) << page_of.output;
+    std::string dom = read_file(render(dir_ / "skipped.html"));
+    const std::string note = "SKIP: the server dropbear-i cannot run here: no user namespaces";
+    EXPECT_NE(dom.find(note + " <span class=\"cells-of-note\">(3 cells: libssh over socketpair, libssh over tcp4, "
+                              "libssh over unix)</span>"), std::string::npos) << dom;
+    EXPECT_EQ(dom.find(note, dom.find(note) + 1), std::string::npos) << "the note is there once:\n" << dom;
   }
 
   // Negative controls: a verdict the schema does not know, and a JUnit file short of a case.
