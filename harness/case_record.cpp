@@ -31,50 +31,36 @@ std::string descriptor_of(const AuditRecord& call) {
   return text;
 }
 
+// The call's text fields, by their names in the record: one list for writing and reading.
+const std::pair<const char*, std::string AuditRecord::*> kCallText[] = {
+    {"call", &AuditRecord::call},         {"kind", &AuditRecord::kind},   {"family", &AuditRecord::family},
+    {"type", &AuditRecord::type},         {"protocol", &AuditRecord::protocol}, {"level", &AuditRecord::level},
+    {"option", &AuditRecord::option},     {"errno", &AuditRecord::error}, {"library", &AuditRecord::caller}};
+
 json finding_json(const JudgedFinding& judged) {
   const Observation& o = judged.observation;
-  return {{"side", o.side},
-          {"rule", o.rule},
-          {"description", o.description},
-          {"portability", o.portability},
-          {"call", o.call.call},
-          {"fd", o.call.fd},
-          {"descriptor", descriptor_of(o.call)},
-          {"kind", o.call.kind},
-          {"family", o.call.family},
-          {"type", o.call.type},
-          {"protocol", o.call.protocol},
-          {"is_transport", o.call.transport},
-          {"level", o.call.level},
-          {"option", o.call.option},
-          {"result", o.call.ret},
-          {"errno", o.call.error},
-          {"library", o.call.caller},
-          {"emulated", o.call.emulated},
-          {"expectation", judged.expectation}};
+  json j = {{"side", o.side},
+            {"rule", o.rule},
+            {"description", o.description},
+            {"portability", o.portability},
+            {"fd", o.call.fd},
+            {"descriptor", descriptor_of(o.call)},
+            {"is_transport", o.call.transport},
+            {"result", o.call.ret},
+            {"emulated", o.call.emulated},
+            {"expectation", judged.expectation}};
+  for (const auto& [key, field] : kCallText) j[key] = o.call.*field;
+  return j;
 }
 
 JudgedFinding finding_of(const json& j) {
-  JudgedFinding judged;
-  Observation& o = judged.observation;
-  o.side = j.at("side");
-  o.rule = j.at("rule");
-  o.description = j.at("description");
-  o.portability = j.at("portability");
-  o.call.call = j.at("call");
-  o.call.fd = j.at("fd");
-  o.call.kind = j.at("kind");
-  o.call.family = j.at("family");
-  o.call.type = j.at("type");
-  o.call.protocol = j.at("protocol");
-  o.call.transport = j.at("is_transport");
-  o.call.level = j.at("level");
-  o.call.option = j.at("option");
-  o.call.ret = j.at("result");
-  o.call.error = j.at("errno");
-  o.call.caller = j.at("library");
-  o.call.emulated = j.at("emulated");
-  judged.expectation = j.at("expectation");
+  JudgedFinding judged{{j.at("side"), j.at("rule"), j.at("description"), j.at("portability"), {}}, j.at("expectation")};
+  AuditRecord& call = judged.observation.call;
+  for (const auto& [key, field] : kCallText) call.*field = j.at(key).get<std::string>();
+  call.fd = j.at("fd");
+  call.transport = j.at("is_transport");
+  call.ret = j.at("result");
+  call.emulated = j.at("emulated");
   return judged;
 }
 
