@@ -15,8 +15,9 @@ namespace {
 void expect_cell(const std::vector<CaseRecord>& records, const ExpectedCell& expected,
                  const std::string& output) {
   const ChildCell& cell = expected.cell;
+  std::string test = expected.test.substr(expected.test.find('.') + 1);
   auto record = std::find_if(records.begin(), records.end(), [&](const CaseRecord& r) {
-    return r.client == cell.client && r.transport == cell.column();
+    return r.client == cell.client && r.transport == cell.column() && r.test == test;
   });
   if (record == records.end()) {
     ADD_FAILURE() << cell.client << " over " << cell.column() << " left no record\n" << output;
@@ -41,7 +42,7 @@ void expect_child_matrix(const fs::path& dir, const std::map<std::string, fs::pa
   }
   for (const auto& cell : expected) {
     Cell param{{cell.cell.client, {}}, cell.cell.transport, {cell.cell.server, {}, "server"}};
-    filter += (filter.empty() ? "" : ":") + std::string("Matrix/Exec.EchoRoundTrip/") +
+    filter += std::string(filter.empty() ? "" : ":") + "Matrix/" + cell.test + "/" +
               cell_test_name(testing::TestParamInfo<Cell>(param, 0));
   }
   const RunContext& context = RunContext::get();

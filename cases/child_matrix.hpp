@@ -26,9 +26,10 @@ struct ExpectedCell {
   ChildCell cell;
   Verdict verdict;
   std::vector<std::string> reason_has;  // what its reason must name
+  std::string test = "Exec.EchoRoundTrip";  // the case of the cell that runs: Fixture.Test
 };
 
-// Runs EchoRoundTrip of each expected cell in `dir`, with `clients` (name → adapter) as
+// Runs the case (EchoRoundTrip unless said) of each expected cell in `dir`, with `clients` (name → adapter) as
 // SSHTC_EXTRA_CLIENTS and `env` added to (or overriding) the child's environment, then fails
 // the calling test, naming the cell, wherever a record differs from what is expected or is
 // missing.

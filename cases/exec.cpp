@@ -2,6 +2,7 @@
 #include <random>
 
 #include "../harness/printable.hpp"
+#include "payload.hpp"
 #include "matrix.hpp"
 
 namespace sshtc {
@@ -43,6 +44,23 @@ TEST_P(Exec, ExitStatusPropagates) {
   run_case(command, [&](const SessionResult& session) { return status_check(session, command, 3); });
 }
 
+// The remote writes a payload of an odd size: all of it, and nothing else, reaches stdout. A
+// session more per cell: at full depth only, until the default matrix has room for it.
+TEST_P(Exec, RemoteOutputArrivesWhole) {
+  Payload sent;
+  std::string label;
+  run_case([&](const std::filesystem::path&) {
+    sent = payload(RunContext::get().run, "output", bulk_bytes());
+    label = "output of " + sent.describe();
+    return CaseInput{"cat " + shell_quoted(sent.path), {}, label};
+  }, [&](const SessionResult& session) -> std::optional<std::string> {
+    if (auto failed = status_check(session, label, 0)) return failed;
+    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
+    return std::nullopt;
+  });
+}
+
+SSHTC_DEEP_CASE(Exec, RemoteOutputArrivesWhole);
 SSHTC_SCENARIO(Exec, "exec");
 
 }  // namespace

@@ -1,7 +1,8 @@
 // The matrix binary. Besides gtest's own flags it serves ctest:
 //   --sshtc-list-cases            one line per case: ctest name, gtest filter, labels (the
-//                                 matrix cases, then the regression tests). It checks the
-//                                 expectations and SSHTC_STRICT first: a run they would break
+//                                 matrix cases, then the regression tests; the deep cases only
+//                                 at SSHTC_DEPTH=full). It checks the expectations,
+//                                 SSHTC_STRICT and SSHTC_DEPTH first: a run they would break
 //                                 is never listed.
 //   --sshtc-setup-run DIR         the once-per-run work (keys; every adapter's --version, which
 //                                 for a server is its preparation, and compliance probe); on
@@ -19,14 +20,17 @@
 #include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "matrix.hpp"
+#include "payload.hpp"
 
 namespace sshtc {
 namespace {
 
 int list_cases() {
+  bool full = false;
   try {
     matrix_expectations();
     Strictness::from_environment();
+    full = full_depth();
   } catch (const std::exception& error) {
     std::cerr << error.what() << "\n";
     return 2;
@@ -55,6 +59,8 @@ int list_cases() {
       std::string scenario = scenario_of_suite(suite->name());
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
+      std::string fixture = std::string(suite->name()).substr(std::string(suite->name()).find('/') + 1);
+      if (!full && is_deep_case(fixture, test_name)) continue;
       std::string column = column_name(transport, server);
       bool control = controls.count(client) > 0;
       std::cout << ctest_name(scenario, client, column, test_name) << "\t" << suite->name() << "."
@@ -73,7 +79,7 @@ int setup_run(const char* dir) {
   try {
     RunDirectory run = RunDirectory::create(dir);
     const auto& adapters = all_implementations();
-    ask_every_adapter(adapters, run);
+    ask_every_adapter(adapters, run, scenario_names());
     for (const auto& adapter : adapters) {
       auto failure = compliance_failure(adapter, run);
       std::cout << adapter.role << " " << adapter.name << ": " << version(adapter, run)

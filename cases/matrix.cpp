@@ -111,6 +111,25 @@ bool register_scenario(const std::string& fixture, const std::string& name) {
   return true;
 }
 
+namespace {
+
+std::vector<std::string>& deep_cases() {
+  static std::vector<std::string> cases;  // "Exec.RemoteOutputArrivesWhole"
+  return cases;
+}
+
+}  // namespace
+
+bool register_deep_case(const std::string& fixture, const std::string& test) {
+  deep_cases().push_back(fixture + "." + test);
+  return true;
+}
+
+bool is_deep_case(const std::string& fixture, const std::string& test) {
+  const auto& all = deep_cases();
+  return std::find(all.begin(), all.end(), fixture + "." + test) != all.end();
+}
+
 const std::vector<std::string>& scenario_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> all;
@@ -183,18 +202,31 @@ std::string MatrixCase::where(const std::string& command) const {
          command + "`";
 }
 
-SessionResult MatrixCase::run_session_of_cell(const std::string& command, const fs::path& dir) const {
+SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::path& dir) const {
   const Cell& cell = GetParam();
   const RunContext& context = RunContext::get();
-  SessionRequest request{scenario(), command};
+  SessionRequest request{scenario(), input.command};
+  request.stdin_file = input.stdin_file;
   return run_session(context.run, cell.client, *find_transport(cell.transport), cell.server, request, dir);
 }
 
 void MatrixCase::run_case(const std::string& command, const Check& check) {
+  run_case([&](const fs::path&) { return CaseInput{command}; }, check);
+}
+
+void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   const Cell& cell = GetParam();
   CaseRecord record = record_of_cell();
   CaseFacts facts;
-  facts.where = where(command);
+  const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+  fs::path dir = RunContext::get().run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
+  CaseInput input;
+  try {
+    input = prepare(dir);
+  } catch (const std::exception& error) {
+    facts.harness_error = std::string("the case could not prepare its session: ") + error.what();
+  }
+  facts.where = where(input.label.empty() ? input.command : input.label);
   facts.client = cell.client.name;
   facts.client_version = record.client_version;
   facts.transport = cell.transport;
@@ -209,6 +241,8 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
   }
   if (auto reason = find_transport(cell.transport)->unavailable()) {
     facts.unavailable = reason;
+  } else if (auto cannot = cannot_do_scenario(cell.client, run, facts.scenario)) {
+    facts.unavailable = cell.client.name + " cannot do the scenario " + facts.scenario + ": " + *cannot;
   } else if (auto server_reason = cannot_run_here(cell.server, run)) {
     facts.unavailable = "the server " + cell.server.name + " cannot run here: " + *server_reason;
   } else if (auto client_reason = cannot_run_here(cell.client, run)) {
@@ -224,10 +258,14 @@ void MatrixCase::run_case(const std::string& command, const Check& check) {
     facts.harness_error = std::string("the expectations cannot be used: ") + error.what();
   }
   if (!facts.noncompliant && !facts.unavailable && facts.harness_error.empty()) {
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    fs::path dir = RunContext::get().run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
     try {
-      SessionResult session = run_session_of_cell(command, dir);
+      SessionResult session = run_session_of_cell(input, dir);
+      // A server that refuses the scenario says so as a client would: kCannotDo, a reason.
+      if (session.server.code == kCannotDo) {
+        std::string said = read_file(dir / "server.stderr");
+        facts.unavailable = "the server " + cell.server.name + " cannot do the scenario " + facts.scenario + ": " +
+                            first_line(said);
+      }
       record.seconds = session.seconds;
       facts.client_status = session.client;
       if (session.client_hung()) facts.hang = session.hang_description();

@@ -41,6 +41,13 @@ std::string scenario_of_suite(const std::string& suite);
 const std::vector<std::string>& scenario_names();  // in declaration order
 bool register_scenario(const std::string& fixture, const std::string& name);
 
+// A case of the full depth only (SSHTC_DEPTH=full, nightly): in the default run it is not
+// listed, so neither run nor counted; the default matrix keeps its time budget.
+bool register_deep_case(const std::string& fixture, const std::string& test);
+bool is_deep_case(const std::string& fixture, const std::string& test);
+#define SSHTC_DEEP_CASE(Fixture, Test) \
+  [[maybe_unused]] const bool sshtc_deep_##Fixture##_##Test = ::sshtc::register_deep_case(#Fixture, #Test)
+
 // Declares the scenario `name` (lowercase, a word) whose cases are the TEST_Ps of `Fixture`, a
 // MatrixCase, over every cell of the matrix: a new scenario is its file with this one line.
 #define SSHTC_SCENARIO(Fixture, name)                                                             \
@@ -61,18 +68,28 @@ class MatrixCase : public testing::TestWithParam<Cell> {
  protected:
   // The scenario's own check of a session: what went wrong, or nothing.
   using Check = std::function<std::optional<std::string>(const SessionResult&)>;
+  // What a case asks of the session, made in the case's directory before it starts (a payload
+  // to send, a file for the remote to write): the command, the adapter's stdin, and how the
+  // case's messages name it ("stdin of 3158073 bytes, seed 42").
+  struct CaseInput {
+    std::string command;
+    std::filesystem::path stdin_file{};
+    std::string label{};  // empty: the command
+  };
+  using Prepare = std::function<CaseInput(const std::filesystem::path& case_dir)>;
 
   // Writes a NO-VERDICT record first, which the verdict replaces: a case that crashes or is
   // killed before it has one leaves that record behind, and the report names it.
   void SetUp() override;
   void run_case(const std::string& command, const Check& check);
+  void run_case(const Prepare& prepare, const Check& check);
   // "libssh over socketpair (sshd-i), exec `echo 1f2e`": the start of every failure message.
   std::string where(const std::string& command) const;
 
  private:
   std::string scenario() const;  // of the running test
   CaseRecord record_of_cell() const;
-  SessionResult run_session_of_cell(const std::string& command, const std::filesystem::path& dir) const;
+  SessionResult run_session_of_cell(const CaseInput& input, const std::filesystem::path& dir) const;
 };
 
 }  // namespace sshtc

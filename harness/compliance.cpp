@@ -1,5 +1,7 @@
 #include "compliance.hpp"
 
+#include <functional>
+
 #include "printable.hpp"
 #include "../base/process.hpp"
 #include "../base/scratch_dir.hpp"
@@ -20,10 +22,11 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 // A whole contract environment, so that an adapter has no excuse to fail before it reads the
 // scenario. A client's port is one nothing listens on, in case it dials regardless; a server's
 // stdin and stdout are empty, and a daemon's port is free.
-ProcessSpec probe_spec(const Implementation& adapter, const RunDirectory& run, const fs::path& scratch) {
+ProcessSpec probe_spec(const Implementation& adapter, const RunDirectory& run, const fs::path& scratch,
+                       const std::string& scenario = kProbeScenario) {
   ProcessSpec spec;
   if (adapter.is_server()) {
-    spec = server_spec(run, adapter, kProbeScenario, scratch);
+    spec = server_spec(run, adapter, scenario, scratch);
     if (adapter.mode == "daemon") {
       spec.env["SSHTC_LISTEN_HOST"] = "127.0.0.1";
       spec.env["SSHTC_LISTEN_PORT"] = std::to_string(free_loopback_port());
@@ -33,10 +36,10 @@ ProcessSpec probe_spec(const Implementation& adapter, const RunDirectory& run, c
     nowhere.host = "127.0.0.1";
     nowhere.port = 1;
     spec.argv = adapter.command;
-    spec.env = adapter_environment(run, adapter, nowhere, "tcp4", {kProbeScenario, "true"});
+    spec.env = adapter_environment(run, adapter, nowhere, "tcp4", {scenario, "true"});
     spec.env["TMPDIR"] = scratch.string();
   }
-  spec.what = adapter.name + " adapter (compliance probe)";
+  spec.what = adapter.name + " adapter (" + (scenario == kProbeScenario ? "compliance probe" : "scenario " + scenario) + ")";
   spec.stdout_path = scratch / "stdout";
   spec.stderr_path = scratch / "stderr";
   return spec;
@@ -52,14 +55,25 @@ std::string probe_answer(const ExitStatus& status, const fs::path& scratch) {
   return printed.empty() ? answer : answer + ": " + printed;
 }
 
+// A client's answer to a scenario it may not implement: kCannotDo with a reason that names
+// the scenario ("scenario 'stdin' is not implemented", as the contract's helpers say it), or
+// anything else: it dialled port 1 and failed, or it cannot do the probe's tcp4 (a transport
+// refusal, which its sessions give per transport): it does the scenario.
+const std::string kCannot = "cannot: ";
+std::string scenario_answer(const ExitStatus& status, const fs::path& scratch, const std::string& scenario) {
+  std::string said = printable(first_line(read_file(scratch / "stderr")));
+  bool refused = status.code == kCannotDo && said.find("scenario '" + scenario + "'") != std::string::npos;
+  return refused ? kCannot + said : "can";
+}
+
 // One question to one adapter: started now, answered later. Spawned from this one thread:
 // forking from several threads at once can leave a child stuck on a lock before it execs.
 struct Question {
-  std::string kind;  // "versions" or "compliance", as the run directory keeps the answers
+  std::string kind;  // "versions", "compliance" or "scenario-NAME", as the run directory keeps the answers
   ScratchDir scratch{"sshtc-ask"};
   std::optional<Process> process;
   std::string answer;  // set at once when the adapter cannot even start
-  std::string (*read)(const ExitStatus&, const fs::path&);
+  std::function<std::string(const ExitStatus&, const fs::path&)> read;
 };
 
 }  // namespace
@@ -78,19 +92,54 @@ std::optional<std::string> compliance_failure(const Implementation& adapter, con
   return answer;
 }
 
-void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDirectory& run) {
+std::optional<std::string> cannot_do_scenario(const Implementation& client, const RunDirectory& run,
+                                              const std::string& scenario) {
+  if (client.is_server() || scenario == "exec") return std::nullopt;
+  std::string answer = run.remembered("scenario-" + scenario, client.answer_key(), [&] {
+    ScratchDir scratch("sshtc-probe");
+    try {
+      auto status = Process::spawn(probe_spec(client, run, scratch.path(), scenario))
+                        .wait_until(Clock::now() + kProbeTimeout);
+      return scenario_answer(status, scratch.path(), scenario);
+    } catch (const SpawnError& error) {
+      return std::string("can");  // the session will say what is wrong with it
+    }
+  });
+  if (answer.rfind(kCannot, 0) != 0) return std::nullopt;
+  return answer.substr(kCannot.size());
+}
+
+void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDirectory& run,
+                       const std::vector<std::string>& scenarios) {
   std::vector<std::pair<const Implementation*, std::unique_ptr<Question>>> questions;
   for (const auto& adapter : adapters) {
-    for (const char* kind : {"versions", "compliance"}) {
+    std::vector<std::string> kinds = {"versions", "compliance"};
+    if (!adapter.is_server()) {
+      // exec is every adapter's (contract v1): it is not asked, as its sessions will show.
+      for (const auto& scenario : scenarios) {
+        if (scenario != "exec") kinds.push_back("scenario-" + scenario);
+      }
+    }
+    for (const auto& kind : kinds) {
       auto question = std::make_unique<Question>();
       question->kind = kind;
-      bool version = question->kind == "versions";
-      question->read = version ? version_answer : probe_answer;
+      bool version = kind == "versions";
+      std::string scenario = kind.rfind("scenario-", 0) == 0 ? kind.substr(9) : "";
+      if (version) {
+        question->read = version_answer;
+      } else if (scenario.empty()) {
+        question->read = probe_answer;
+      } else {
+        question->read = [scenario](const ExitStatus& status, const fs::path& scratch) {
+          return scenario_answer(status, scratch, scenario);
+        };
+      }
       try {
         question->process = Process::spawn(version ? version_spec(adapter, run, question->scratch.path())
-                                                   : probe_spec(adapter, run, question->scratch.path()));
+                                           : scenario.empty() ? probe_spec(adapter, run, question->scratch.path())
+                                                              : probe_spec(adapter, run, question->scratch.path(), scenario));
       } catch (const SpawnError& error) {
-        question->answer = version ? std::string("unknown (") + error.what() + ")" : error.what();
+        question->answer = version ? std::string("unknown (") + error.what() + ")" : scenario.empty() ? error.what() : "can";
       }
       questions.emplace_back(&adapter, std::move(question));
     }

@@ -20,8 +20,18 @@ inline const std::string kProbeScenario = "sshtc-compliance-probe";
 // the run directory, like its --version.
 std::optional<std::string> compliance_failure(const Implementation& adapter, const RunDirectory& run);
 
-// Every adapter's --version (a server's preparation) and compliance, asked at once: the
-// set-up's per-run work, so that the cases only read the answers.
-void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDirectory& run);
+// Whether a client implements `scenario`: it is asked once per run, the way the compliance probe
+// asks (a whole tcp4 environment, port 1), and answers kCannotDo with a reason that names the
+// scenario ("scenario 'stdin' …") when it does not: that reason, and then its cells of the
+// scenario are SKIP without a session. Nothing when it does (it dialled). exec, every adapter's
+// since contract v1, is not asked. Servers are not asked (a daemon that does the scenario would
+// listen until killed); one that refuses a scenario exits kCannotDo at its session.
+std::optional<std::string> cannot_do_scenario(const Implementation& client, const RunDirectory& run,
+                                              const std::string& scenario);
+
+// Every adapter's --version (a server's preparation), compliance and, for clients, each of
+// `scenarios`, asked at once: the set-up's per-run work, so that the cases only read the answers.
+void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDirectory& run,
+                       const std::vector<std::string>& scenarios);
 
 }  // namespace sshtc

@@ -72,7 +72,8 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
   const bool session_failed = facts.client_status.code == kSessionFailed || hung;
   std::string xfail;
   if (hung && !known(kSessionHangs)) {
-    errors.push_back(facts.where + ": " + facts.hang);
+    // The scenario may know what the hang means ("the remote never saw EOF on its stdin").
+    errors.push_back(facts.where + ": " + facts.hang + (facts.check_failure ? "; " + *facts.check_failure : ""));
   } else if (expected.empty()) {
     if (facts.check_failure) errors.push_back(*facts.check_failure);  // the scenario's checks judge
   } else if (session_failed && !known(kSessionFails) && !known(kSessionHangs)) {

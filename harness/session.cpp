@@ -1,5 +1,6 @@
 #include "session.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 
 #include <cerrno>
@@ -26,11 +27,18 @@ std::string tail(const std::string& text, size_t lines) {
   return out;
 }
 
+// The request's stdin file, open for the adapter to inherit; -1 (/dev/null) when there is none.
+UniqueFd open_stdin(const SessionRequest& request) {
+  if (request.stdin_file.empty()) return UniqueFd();
+  return UniqueFd(check_sys(::open(request.stdin_file.c_str(), O_RDONLY | O_CLOEXEC), "open the stdin file"));
+}
+
 // `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
 // killed at its deadline cleans up nothing) goes with the session.
 ProcessSpec adapter_spec(const Implementation& client, Environment env, const ClientEndpoint& endpoint,
-                         const fs::path& case_dir, const ScratchDir& scratch) {
+                         const fs::path& case_dir, const ScratchDir& scratch, int stdin_fd) {
   ProcessSpec spec;
+  spec.stdin_fd = stdin_fd;
   spec.what = client.name + " adapter";
   spec.argv = client.command;
   spec.env = std::move(env);
@@ -153,8 +161,10 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   auto connection = transport.open();
   ClientEndpoint endpoint = connection->client();
   ScratchDir scratch("sshtc-client");
-  Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, client, endpoint, transport.name(), request), endpoint, case_dir, scratch));
+  UniqueFd input = open_stdin(request);
+  Process adapter = Process::spawn(adapter_spec(client, adapter_environment(run, client, endpoint, transport.name(), request),
+                                                endpoint, case_dir, scratch, input.get()));
+  input.reset();
   connection->close_client_side();
 
   std::optional<Process> served;
@@ -193,8 +203,10 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   endpoint.host = "127.0.0.1";
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
-  Process adapter = Process::spawn(adapter_spec(
-      client, adapter_environment(run, client, endpoint, "tcp4", request), endpoint, case_dir, scratch));
+  UniqueFd input = open_stdin(request);
+  Process adapter = Process::spawn(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
+                                                endpoint, case_dir, scratch, input.get()));
+  input.reset();
   collect_client(result, adapter, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;

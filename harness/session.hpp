@@ -17,6 +17,9 @@ namespace sshtc {
 struct SessionRequest {
   std::string scenario;  // SSHTC_SCENARIO
   std::string command;   // SSHTC_COMMAND
+  // The client adapter's stdin (contract v2: it passes it on to the remote command and then
+  // sends EOF); empty: /dev/null.
+  std::filesystem::path stdin_file{};
   std::chrono::milliseconds timeout = session_timeout();
   // A client must notice its stream ending: once the server has exited, the client has this
   // long to finish, however far off the deadline is.

@@ -96,6 +96,8 @@ const std::vector<Row> kTable = {
      {"client exit 255, expected exit 0"}},
     {"FAIL: the client hung and no session-hangs expectation knows it", hung, {}, {}, false, Verdict::Fail,
      {"exec `echo 1f`: the server exited (exit 0) and the client was still running"}},
+    {"FAIL: a hang says what the scenario's check makes of it", hung, {}, {}, false, Verdict::Fail,
+     {"3.0 s later (killed); ", ": client timed out, expected exit 0"}},
     {"XFAIL: a known hang", hung, {}, {client_expects("session-hangs")}, false, Verdict::XFail,
      {"session-hangs [ronf/asyncssh#688]: the server exited"}},
     {"XFAIL: a known finding was seen and the session still worked", worked, {kNodelayOnUnix},

@@ -1,10 +1,13 @@
-// libssh behind contract v1: the library dials tcp itself and takes every other socket
+// libssh behind the contract (exec; stdin, of v2): the library dials tcp itself and takes every other socket
 // through SSH_OPTIONS_FD. With --proxy-command it talks through SSH_OPTIONS_PROXYCOMMAND
 // instead, the way users reach a jump host or a tunnel: `nc` on tcp, sshtc-fd-relay --pump
 // (which fetches the transport from an FdOffer) on every other transport, pipes included.
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <poll.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstring>
 #include <memory>
@@ -92,12 +95,34 @@ void authenticate(ssh_session session, const Contract& c) {
   }
 }
 
+// Scenario `stdin` (contract v2): the adapter's stdin goes to the remote command, then EOF;
+// meanwhile the remote's output keeps coming back, so that neither direction's window stalls.
+void pass_stdin(ssh_session session, ssh_channel channel) {
+  char buffer[16384];
+  for (;;) {
+    pollfd input{STDIN_FILENO, POLLIN, 0};
+    if (::poll(&input, 1, 10) > 0) {
+      ssize_t got = ::read(STDIN_FILENO, buffer, sizeof buffer);
+      if (got < 0) session_failed(std::string("reading stdin: ") + std::strerror(errno));
+      if (got == 0) break;
+      if (ssh_channel_write(channel, buffer, static_cast<uint32_t>(got)) != got) {
+        session_failed(std::string("ssh_channel_write: ") + ssh_get_error(session));
+      }
+    }
+    int n = ssh_channel_read_timeout(channel, buffer, sizeof buffer, 0, 0);
+    if (n < 0) session_failed(std::string("ssh_channel_read: ") + ssh_get_error(session));
+    if (n > 0) write_stdout(buffer, static_cast<size_t>(n));
+  }
+  if (ssh_channel_send_eof(channel) != SSH_OK) session_failed(std::string("ssh_channel_send_eof: ") + ssh_get_error(session));
+}
+
 int exec(ssh_session session, const Contract& c) {
   ssh_channel channel = ssh_channel_new(session);
   if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
       ssh_channel_request_exec(channel, c.command.c_str()) != SSH_OK) {
     session_failed(std::string("exec channel: ") + ssh_get_error(session));
   }
+  if (c.scenario == "stdin") pass_stdin(session, channel);
   char buffer[16384];
   int n;
   while ((n = ssh_channel_read(channel, buffer, sizeof buffer, 0)) > 0) write_stdout(buffer, n);
@@ -126,7 +151,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec"});
+  c.check_scenario({"exec", "stdin"});
   ssh_init();
   ssh_session session = ssh_new();
   std::unique_ptr<FdOffer> offer;

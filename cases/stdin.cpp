@@ -1,0 +1,46 @@
+// Scenario `stdin` (contract v2): the adapter passes its own stdin to the remote command and
+// sends EOF (the channel's half-close) when it ends, as `ssh host command` does. An adapter of
+// contract v1 answers this scenario with kCannotDo: a SKIP that says so.
+#include "../base/process.hpp"
+#include "matrix.hpp"
+#include "payload.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sshtc {
+namespace {
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+class Stdin : public MatrixCase {};
+
+// A payload of an odd size into the adapter's stdin; the remote writes what it reads to a file,
+// and must see EOF to finish. Every byte must arrive, and the end of the stream.
+TEST_P(Stdin, ReachesTheRemote) {
+  Payload sent;
+  std::string label;
+  fs::path received;
+  run_case([&](const fs::path& dir) {
+    sent = payload(RunContext::get().run, "stdin", bulk_bytes());
+    label = "stdin of " + sent.describe();
+    received = dir / "received";
+    return CaseInput{"cat > " + shell_quoted(received) + " && echo received", sent.path, label};
+  }, [&](const SessionResult& session) -> std::optional<std::string> {
+    std::string arrived = read_file(received);
+    if (session.client_hung()) {
+      return "the remote never saw EOF on its stdin: it had received " + std::to_string(arrived.size()) + " of " +
+             std::to_string(sent.size) + " bytes when the client was killed";
+    }
+    if (session.client.code != 0 || session.client_stdout != "received\n") {
+      return where(label) + ": client " + session.client.describe() + ", stdout '" + first_line(session.client_stdout) +
+             "', expected exit 0 and 'received' — adapter: " + first_line(session.client_stderr);
+    }
+    if (auto differs = compare_with(sent, arrived, "the remote's stdin")) return where(label) + ": " + *differs;
+    return std::nullopt;
+  });
+}
+
+SSHTC_SCENARIO(Stdin, "stdin");
+
+}  // namespace
+}  // namespace sshtc
