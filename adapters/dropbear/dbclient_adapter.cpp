@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec"});
+  c.check_scenario({"exec", "stdin"});
   if (::access(dbclient_binary().c_str(), X_OK) != 0 || ::access(kDropbearConvert, X_OK) != 0) {
     cannot_do(std::string("dbclient is not installed: ") + kInstallHint);
   }
@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
     if (offer) command.insert(command.end(), {"-J", offer->relay_command(FdOffer::RelayMode::kPump)});
     command.insert(command.end(), {c.host, c.command});
     std::string stderr_path = (dir.path() / "dbclient.stderr").string();
-    int status = run_client(command, stderr_path);
+    // In the stdin scenario dbclient passes its stdin on and sends EOF at its end.
+    int status = run_client(command, stderr_path, c.scenario == "stdin");
     std::ifstream saved(stderr_path);
     std::string stderr_text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
     if (offer) {

@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec"});
+  c.check_scenario({"exec", "stdin"});
   if (::access(ssh_binary().c_str(), X_OK) != 0) {
     cannot_do(ssh_binary() + " is not installed: apt-get install openssh-client");
   }
@@ -150,7 +150,8 @@ int main(int argc, char** argv) {
     write_config(config, options);
     // -T: an exec session, no pty. The host on the command line is what ssh dials on tcp;
     // behind a ProxyCommand it is only a name.
-    int status = run_client({ssh_binary(), "-F", config, "-T", "--", c.host, c.command});
+    // In the stdin scenario ssh passes its stdin on and sends EOF at its end, as it does for a user.
+    int status = run_client({ssh_binary(), "-F", config, "-T", "--", c.host, c.command}, "", c.scenario == "stdin");
     if (offer) {
       std::string unsent = offer->finish();
       if (!unsent.empty() && status != 0) std::fprintf(stderr, "fd offer: %s\n", unsent.c_str());

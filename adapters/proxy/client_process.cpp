@@ -17,13 +17,14 @@ namespace sshtc::proxy {
 namespace {
 
 // posix_spawn keeps the caller's process group unless asked otherwise: that is what we want.
-pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::string& stderr_path = "") {
+pid_t spawn(const std::vector<std::string>& argv, int output_fd, const std::string& stderr_path = "",
+            bool inherit_stdin = false) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (!inherit_stdin) posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   if (output_fd >= 0) {
     posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
@@ -52,8 +53,8 @@ int wait_for(pid_t pid) {
 
 }  // namespace
 
-int run_client(const std::vector<std::string>& argv, const std::string& stderr_path) {
-  pid_t pid = spawn(argv, -1, stderr_path);
+int run_client(const std::vector<std::string>& argv, const std::string& stderr_path, bool inherit_stdin) {
+  pid_t pid = spawn(argv, -1, stderr_path, inherit_stdin);
   if (pid < 0) return kSessionFailed;
   int status = wait_for(pid);
   if (status >= 0 && WIFEXITED(status)) return WEXITSTATUS(status);
