@@ -40,7 +40,7 @@ FIX_ID = 'dcd1c61'
 FIX_BODY_SERIES = '2.10.'
 SOCKET_TRANSPORTS = {'unix', 'socketpair', 'tunnel'}
 TCP_TRANSPORTS = {'tcp4', 'tcp6'}
-SUPPORTED_SCENARIOS = {'exec'}
+SUPPORTED_SCENARIOS = {'exec', 'stdin'}
 
 
 # --- the upstream fix, applied in-process ------------------------------------
@@ -266,9 +266,12 @@ async def run_exec(env: dict, stream: Optional[object]) -> int:
 
     async with asyncssh.connect(env['SSHTC_HOST'], int(env['SSHTC_PORT']),
                                 **kwargs) as conn:
-        # stdin=DEVNULL sends EOF at once, like `ssh -n`, so a command that
-        # reads stdin cannot hang the cell.
-        result = await conn.run(env['SSHTC_COMMAND'], stdin=asyncssh.DEVNULL,
+        # exec: stdin=DEVNULL sends EOF at once, like `ssh -n`, so a command
+        # that reads stdin cannot hang the cell. stdin (contract v2): the
+        # adapter's own stdin, by name, which asyncssh reads to its end and
+        # then sends EOF.
+        source = '/dev/stdin' if env['SSHTC_SCENARIO'] == 'stdin' else asyncssh.DEVNULL
+        result = await conn.run(env['SSHTC_COMMAND'], stdin=source,
                                 encoding=None, check=False)
 
     sys.stdout.buffer.write(result.stdout or b'')

@@ -21,6 +21,7 @@ import select
 import shutil
 import socket
 import sys
+import threading
 import warnings
 
 # Newer cryptography releases warn about the ciphers paramiko imports; that
@@ -153,6 +154,16 @@ def check_host_key(transport: paramiko.Transport, env: dict) -> None:
             f'{len(known)} key(s) listed for it in {env["SSHTC_KNOWN_HOSTS"]}')
 
 
+def feed(channel, source) -> None:
+    """Scenario stdin: `source` to the channel, then the half-close (EOF)."""
+    while True:
+        chunk = source.read1(32768)
+        if not chunk:
+            break
+        channel.sendall(chunk)
+    channel.shutdown_write()
+
+
 def run_exec(transport: paramiko.Transport, env: dict) -> int:
     transport.start_client()
     check_host_key(transport, env)
@@ -160,9 +171,15 @@ def run_exec(transport: paramiko.Transport, env: dict) -> int:
     transport.auth_publickey(env['SSHTC_USER'], identity)
     channel = transport.open_session()
     channel.exec_command(env['SSHTC_COMMAND'])
-    # EOF on the remote stdin at once, like `ssh -n`: a command that reads
-    # stdin cannot hang the cell.
-    channel.shutdown_write()
+    if env['SSHTC_SCENARIO'] == 'stdin':
+        # Contract v2: our stdin to the remote, then EOF, while its output
+        # keeps coming back here.
+        threading.Thread(target=feed, args=(channel, sys.stdin.buffer),
+                         daemon=True).start()
+    else:
+        # EOF on the remote stdin at once, like `ssh -n`: a command that
+        # reads stdin cannot hang the cell.
+        channel.shutdown_write()
     while True:
         data = channel.recv(32768)
         if not data:
@@ -202,7 +219,7 @@ def main(argv: list) -> int:
 
 def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
     def opening():
-        check_scenario(env, {'exec'})
+        check_scenario(env, {'exec', 'stdin'})
         return (open_proxy_command(env, relay, cleanup) if relay
                 else open_stream(env))
 
