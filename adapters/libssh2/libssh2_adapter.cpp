@@ -110,7 +110,23 @@ int exec(LIBSSH2_SESSION* session, const Contract& c) {
   if (libssh2_channel_exec(channel, c.command.c_str()) != 0) {
     session_failed("exec: " + last_error(session));
   }
-  // EOF on the remote stdin at once, like `ssh -n`: a command that reads stdin cannot hang.
+  if (c.scenario == "stdin") {
+    // Contract v2: our stdin to the remote command, then EOF. All of it is written before any
+    // output is read: enough for a command that answers after EOF, as the stdin cases' does;
+    // one that talks while it reads will need the two directions interleaved.
+    char input[16384];
+    ssize_t got;
+    while ((got = ::read(STDIN_FILENO, input, sizeof input)) > 0 || (got < 0 && errno == EINTR)) {
+      for (ssize_t sent = 0; got > 0 && sent < got;) {
+        ssize_t n = libssh2_channel_write(channel, input + sent, static_cast<size_t>(got - sent));
+        if (n < 0) session_failed("libssh2_channel_write: " + last_error(session));
+        sent += n;
+      }
+    }
+    if (got < 0) session_failed(std::string("reading stdin: ") + std::strerror(errno));
+  }
+  // EOF on the remote stdin: at once in exec, like `ssh -n`, so that a command that reads stdin
+  // cannot hang; after our stdin in the stdin scenario.
   libssh2_channel_send_eof(channel);
   char buffer[16384];
   ssize_t n;
@@ -145,7 +161,7 @@ int main(int argc, char** argv) {
   }
   const bool rw_callbacks = has_flag(argc, argv, "--rw-callbacks");
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec"});
+  c.check_scenario({"exec", "stdin"});
   if (c.fd_in != c.fd_out && !rw_callbacks) {
     cannot_do("libssh2 sends and receives on one socket (send()/recv() on the descriptor given to "
               "libssh2_session_handshake); this transport has separate read and write descriptors "
