@@ -73,12 +73,9 @@ std::string ctest_name(const std::string& scenario, const std::string& client, c
 
 std::string CaseRecord::ctest_name() const { return sshtc::ctest_name(scenario, client, transport, test); }
 
-std::string CaseRecord::server() const {
-  auto at = transport.find('@');
-  return at == std::string::npos ? kReferenceServer : transport.substr(at + 1);
-}
+std::string CaseRecord::server() const { return server_of_column(transport); }
 
-std::string CaseRecord::transport_name() const { return transport.substr(0, transport.find('@')); }
+std::string CaseRecord::transport_name() const { return transport_of_column(transport); }
 
 std::string record_json(const CaseRecord& record) {
   json findings = json::array();

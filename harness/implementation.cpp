@@ -77,6 +77,13 @@ std::string column_name(const std::string& transport, const std::string& server)
   return server == kReferenceServer ? transport : transport + "@" + server;
 }
 
+std::string transport_of_column(const std::string& column) { return column.substr(0, column.find('@')); }
+
+std::string server_of_column(const std::string& column) {
+  auto at = column.find('@');
+  return at == std::string::npos ? kReferenceServer : column.substr(at + 1);
+}
+
 std::vector<Implementation> parse_extra(const std::string& variable, const std::string& spec,
                                         const std::string& role, const std::vector<std::string>& taken_before) {
   std::vector<Implementation> added;

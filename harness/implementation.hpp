@@ -31,6 +31,10 @@ struct Implementation {
 inline const std::string kReferenceServer = "sshd-i";
 // The matrix column of a transport served by a server: "socketpair", "socketpair@dropbear-i".
 std::string column_name(const std::string& transport, const std::string& server);
+// And back: "socketpair@dropbear-i" is transport "socketpair" of server "dropbear-i"; a column
+// without a suffix is the reference server's.
+std::string transport_of_column(const std::string& column);
+std::string server_of_column(const std::string& column);
 
 // The registered adapters (one line each in the build's implementations.list, made by
 // adapters/CMakeLists.txt: role<TAB>name<TAB>mode<TAB>command...), in matrix order, then

@@ -27,9 +27,9 @@ std::string first_line(const std::string& text) { return text.substr(0, text.fin
 // the transports' registry order.
 std::vector<std::string> column_order(const std::vector<CaseRecord>& records) {
   auto key = [](const std::string& column) {
-    auto at = column.find('@');
-    std::string transport = column.substr(0, at);
-    std::string server = at == std::string::npos ? "" : column.substr(at + 1);
+    std::string transport = transport_of_column(column);
+    // The reference server's columns first.
+    std::string server = server_of_column(column) == kReferenceServer ? "" : server_of_column(column);
     const auto& transports = all_transports();
     auto index = std::find_if(transports.begin(), transports.end(),
                               [&](const auto& t) { return t->name() == transport; }) -
@@ -78,16 +78,11 @@ Matrix render_matrix(const std::vector<CaseRecord>& records,
   }
   std::sort(rows.begin(), rows.end());
   auto columns = column_order(records);
-  // One table per server, its columns named by transport alone.
-  auto server_of = [](const std::string& column) {
-    auto at = column.find('@');
-    return at == std::string::npos ? kReferenceServer : column.substr(at + 1);
-  };
   // A server that failed the compliance probe has one error, not a table of them (like a
   // client's row below).
   std::map<std::string, std::string> table_errors;  // server → its reason
   for (const auto& record : records) {
-    std::string server = server_of(record.transport);
+    std::string server = server_of_column(record.transport);
     bool failed = record.verdict == Verdict::Fail &&
                   record.reason.rfind(kNotCompliant + "the server " + server + ": ", 0) == 0;
     if (!failed) {
@@ -127,7 +122,7 @@ Matrix render_matrix(const std::vector<CaseRecord>& records,
     auto found = cells.find({row, column});
     if (found == cells.end()) return "-";
     ++matrix.cells;
-    std::string server = server_of(column);
+    std::string server = server_of_column(column);
     if (!table_errors[server].empty()) {
       matrix.gate_passed = false;
       if (!table_notes.count(server)) {
@@ -161,9 +156,9 @@ Matrix render_matrix(const std::vector<CaseRecord>& records,
     }
     if (role_rows.empty()) continue;
     for (size_t first = 0; first < columns.size();) {
-      std::string server = server_of(columns[first]);
+      std::string server = server_of_column(columns[first]);
       size_t last = first;
-      while (last < columns.size() && server_of(columns[last]) == server) ++last;
+      while (last < columns.size() && server_of_column(columns[last]) == server) ++last;
       if (!first_table) out << "\n";
       first_table = false;
       auto known = server_versions.find(server);
@@ -172,7 +167,7 @@ Matrix render_matrix(const std::vector<CaseRecord>& records,
       out << std::left << std::setw(static_cast<int>(name_width + 2)) << role
           << std::setw(static_cast<int>(version_width + 2)) << "version";
       for (size_t c = first; c < last; ++c) {
-        out << std::setw(kCellWidth) << columns[c].substr(0, columns[c].find('@'));
+        out << std::setw(kCellWidth) << transport_of_column(columns[c]);
       }
       out << "\n";
       for (const auto& row : role_rows) {
