@@ -207,6 +207,7 @@ SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::
   const RunContext& context = RunContext::get();
   SessionRequest request{scenario(), input.command};
   request.stdin_file = input.stdin_file;
+  request.variables = input.variables;
   return run_session(context.run, cell.client, *find_transport(cell.transport), cell.server, request, dir);
 }
 
@@ -267,6 +268,7 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
                             first_line(said);
       }
       record.seconds = session.seconds;
+      record.bytes = input.bytes;
       facts.client_status = session.client;
       if (session.client_hung()) facts.hang = session.hang_description();
       facts.client_said = first_line(session.client_stderr);

@@ -75,6 +75,8 @@ class MatrixCase : public testing::TestWithParam<Cell> {
     std::string command;
     std::filesystem::path stdin_file{};
     std::string label{};  // empty: the command
+    Environment variables{};  // for both ends: SessionRequest::variables
+    uint64_t bytes = 0;       // a bulk case's payload, each direction counted: its throughput
   };
   using Prepare = std::function<CaseInput(const std::filesystem::path& case_dir)>;
 

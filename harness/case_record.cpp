@@ -97,6 +97,10 @@ std::string record_json(const CaseRecord& record) {
             {"logs", {{"case_dir", record.case_dir},
                       {"adapter_stderr", record.adapter_stderr},
                       {"server_log", record.server_log}}}};
+  if (record.bytes > 0) {
+    j["bytes"] = record.bytes;
+    j["mb_per_s"] = record.mb_per_s();
+  }
   // Invalid UTF-8 (an adapter's garbage) is replaced, not a reason to lose the record.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -116,6 +120,7 @@ CaseRecord parse_record(const std::string& text) {
   record.verdict = *parsed;
   record.reason = j.at("reason");
   record.seconds = j.at("seconds");
+  record.bytes = j.value("bytes", uint64_t{0});
   record.server_findings = j.at("server_findings");
   for (const auto& finding : j.at("findings")) record.findings.push_back(finding_of(finding));
   const json& logs = j.at("logs");

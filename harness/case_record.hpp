@@ -3,6 +3,7 @@
 // the very objects of matrix.json's "records" (README, "Reports").
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ struct CaseRecord {
   Verdict verdict = Verdict::NoVerdict;
   std::string reason;  // why it is not a plain PASS; the first line says it
   double seconds = 0;
+  // The payload bytes a bulk case moved (each direction counted), 0 for the others; with
+  // `seconds`, the session's throughput, handshake included.
+  uint64_t bytes = 0;
+  double mb_per_s() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
   // What the audit saw the server (sshd -i) do in this case, "; "-separated: findings about
   // the server, reported in a section of their own, never in the client's verdict.
   std::string server_findings;

@@ -26,7 +26,7 @@ ProcessSpec probe_spec(const Implementation& adapter, const RunDirectory& run, c
                        const std::string& scenario = kProbeScenario) {
   ProcessSpec spec;
   if (adapter.is_server()) {
-    spec = server_spec(run, adapter, scenario, scratch);
+    spec = server_spec(run, adapter, {{"SSHTC_SCENARIO", scenario}}, scratch);
     if (adapter.mode == "daemon") {
       spec.env["SSHTC_LISTEN_HOST"] = "127.0.0.1";
       spec.env["SSHTC_LISTEN_PORT"] = std::to_string(free_loopback_port());

@@ -37,13 +37,13 @@ int free_loopback_port() {
   return ntohs(address.sin_port);
 }
 
-ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                         const fs::path& case_dir) {
   ProcessSpec spec;
   spec.what = server.name + " server adapter";
   spec.argv = server.command;
   spec.env = adapter_base_environment(run, server);
-  spec.env["SSHTC_SCENARIO"] = scenario;
+  for (const auto& [name, value] : scenario) spec.env[name] = value;
   spec.env["SSHTC_SERVER_LOG"] = (case_dir / "server.log").string();
   fs::path tmp = case_dir / "server-tmp";
   fs::create_directories(tmp);
@@ -53,7 +53,7 @@ ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, c
   return spec;
 }
 
-ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                               const ServerEndpoint& endpoint, const fs::path& case_dir) {
   ProcessSpec spec = server_spec(run, server, scenario, case_dir);
   spec.stdin_fd = endpoint.fd_in;
@@ -61,7 +61,7 @@ ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& ser
   return spec;
 }
 
-Daemon start_daemon(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+Daemon start_daemon(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                     const fs::path& case_dir, Clock::time_point deadline,
                     const std::function<void(ProcessSpec&)>& finish) {
   std::string last_error;

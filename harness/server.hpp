@@ -15,14 +15,15 @@
 
 namespace sshtc {
 
-// The server's environment for one session of `scenario`: the run's (adapter_base_environment)
-// plus SSHTC_SCENARIO, SSHTC_SERVER_LOG (case_dir/server.log) and a private TMPDIR. Its stderr
-// goes to case_dir/server.stderr.
-ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+// The server's environment for one session: the run's (adapter_base_environment) plus the
+// scenario's variables (SSHTC_SCENARIO and those of its case, such as SSHTC_FORWARD_PATH, which
+// both ends get), SSHTC_SERVER_LOG (case_dir/server.log) and a private TMPDIR. Its stderr goes
+// to case_dir/server.stderr.
+ProcessSpec server_spec(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                         const std::filesystem::path& case_dir);
 
 // `server_spec` on an inetd endpoint: its stdin and stdout.
-ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+ProcessSpec inetd_server_spec(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                               const ServerEndpoint& endpoint, const std::filesystem::path& case_dir);
 
 // A daemon-mode server listening on 127.0.0.1:port, a port the kernel picked (the adapter gets
@@ -33,7 +34,7 @@ struct Daemon {
 };
 // `finish` adds what the session layer adds (the audit) to the spec before it is started.
 // Throws when it exits or does not accept before `deadline`, with its log.
-Daemon start_daemon(const RunDirectory& run, const Implementation& server, const std::string& scenario,
+Daemon start_daemon(const RunDirectory& run, const Implementation& server, const Environment& scenario,
                     const std::filesystem::path& case_dir, Clock::time_point deadline,
                     const std::function<void(ProcessSpec&)>& finish);
 

@@ -98,6 +98,12 @@ std::chrono::milliseconds SessionRequest::eof_grace_period() {
   return seconds_from_environment("SSHTC_EOF_GRACE_SECONDS", 3.0);
 }
 
+Environment SessionRequest::scenario_environment() const {
+  Environment env = variables;
+  env["SSHTC_SCENARIO"] = scenario;
+  return env;
+}
+
 std::string SessionResult::hang_description() const {
   if (!client_outlived_server) return "the client was still running at the deadline (killed)";
   char grace[32];
@@ -133,7 +139,7 @@ Environment adapter_environment(const RunDirectory& run, const Implementation& c
   env["SSHTC_USER"] = run.user;
   env["SSHTC_IDENTITY"] = run.client_key.string();
   env["SSHTC_KNOWN_HOSTS"] = run.known_hosts.string();
-  env["SSHTC_SCENARIO"] = request.scenario;
+  for (const auto& [name, value] : request.scenario_environment()) env[name] = value;
   env["SSHTC_COMMAND"] = request.command;
   if (endpoint.fd_in >= 0) {
     env["SSHTC_FD_IN"] = std::to_string(endpoint.fd_in);
@@ -170,7 +176,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   std::optional<Process> served;
   try {
     ServerEndpoint server_end = connection->accept_server(deadline, adapter.exit_fd());
-    ProcessSpec spec = inetd_server_spec(run, server, request.scenario, server_end, case_dir);
+    ProcessSpec spec = inetd_server_spec(run, server, request.scenario_environment(), server_end, case_dir);
     // Every server is audited, by the session and not by each server: its stdin and stdout are
     // the transport.
     add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
@@ -197,7 +203,7 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   result.dir = case_dir;
   auto start = Clock::now();
   // Audited like the inetd servers; a daemon has no transport descriptors of its own.
-  auto daemon = start_daemon(run, server, request.scenario, case_dir, start + std::chrono::seconds(10),
+  auto daemon = start_daemon(run, server, request.scenario_environment(), case_dir, start + std::chrono::seconds(10),
                              [&](ProcessSpec& spec) { add_audit_environment(spec.env, audit_dir(case_dir, "server"), {}); });
   ClientEndpoint endpoint;
   endpoint.host = "127.0.0.1";

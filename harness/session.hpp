@@ -20,6 +20,11 @@ struct SessionRequest {
   // The client adapter's stdin (contract v2: it passes it on to the remote command and then
   // sends EOF); empty: /dev/null.
   std::filesystem::path stdin_file{};
+  // The case's own variables, for the client and the server alike (SSHTC_SFTP_PUT,
+  // SSHTC_FORWARD_PATH, SSHTC_REKEY_BYTES, …): what a scenario asks of both ends.
+  Environment variables{};
+  // SSHTC_SCENARIO and `variables`: what both ends are told.
+  Environment scenario_environment() const;
   std::chrono::milliseconds timeout = session_timeout();
   // A client must notice its stream ending: once the server has exited, the client has this
   // long to finish, however far off the deadline is.
