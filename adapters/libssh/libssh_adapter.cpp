@@ -99,17 +99,6 @@ void authenticate(ssh_session session, const Contract& c) {
 
 std::string error_of(ssh_session session) { return ssh_get_error(session); }
 
-// What the remote has done that ends our sending (contract v2, stdin): its exit-status, or the
-// channel's close. libssh keeps no public flag for either, hence the channel callbacks.
-struct RemoteEnd {
-  bool exited = false;
-  bool closed = false;
-  bool done() const { return exited || closed; }
-};
-
-void on_exit_status(ssh_session, ssh_channel, int, void* userdata) { static_cast<RemoteEnd*>(userdata)->exited = true; }
-void on_close(ssh_session, ssh_channel, void* userdata) { static_cast<RemoteEnd*>(userdata)->closed = true; }
-
 // Passes on what the channel holds of the remote's stdout and stderr, each to its own stream,
 // without waiting for more.
 void drain(ssh_session session, ssh_channel channel) {
@@ -123,61 +112,116 @@ void drain(ssh_session session, ssh_channel channel) {
   }
 }
 
+// What the channel has told of the remote, from the channel callbacks: libssh keeps no public
+// flag of an exit-status's arrival, and the callbacks see each packet as it is processed.
+struct RemoteState {
+  bool eof = false;
+  bool exited = false;  // exit-status
+  bool closed = false;
+  // Contract v2, stdin: the remote command's end stops the sending.
+  bool command_ended() const { return exited || closed; }
+};
+
+RemoteState& state_of(void* userdata) { return *static_cast<RemoteState*>(userdata); }
+
+// The remote's output goes out as it is processed, whichever libssh call processes it. Reading
+// it from the channel's buffers instead races: ssh_channel_poll() of one stream reads the
+// socket and may leave data in the other's buffer, unseen until the next packet, which may
+// never come.
+int on_data(ssh_session, ssh_channel, void* data, uint32_t length, int is_stderr, void*) {
+  (is_stderr ? write_stderr : write_stdout)(static_cast<const char*>(data), length);
+  return static_cast<int>(length);
+}
+void on_eof(ssh_session, ssh_channel, void* userdata) { state_of(userdata).eof = true; }
+void on_exit_status(ssh_session, ssh_channel, int, void* userdata) { state_of(userdata).exited = true; }
+// A close is an EOF too (libssh sets remote_eof on either).
+void on_close(ssh_session, ssh_channel, void* userdata) { state_of(userdata).eof = state_of(userdata).closed = true; }
+
+// SSH_TIMEOUT_INFINITE of libssh's private session.h; the harness's deadline ends a hang.
+constexpr int kWaitForever = -1;
+
 // When the relay is over: the remote command's end (exec, stdin), or the channel's EOF (forward,
 // whose far end is a socket that has no exit status).
 enum class Until { kCommandEnds, kChannelEof };
 
 // Both directions at once (contract v2): `input` into the channel, then its EOF, while the
 // channel's stdout and stderr keep coming back. A blocking ssh_channel_write waits for the remote
-// window without growing ours (libssh 0.10 grows it only as buffered data is read), so a remote
-// `cat` would stall both; the adapter therefore writes no more than the remote window holds, and
-// waits in poll() on stdin and the session's socket. After the remote's EOF ssh_channel_poll no
-// longer reads the socket; an ssh_event with the session in it does, for the window adjustments,
-// the exit-status and the close.
-void relay(ssh_session session, ssh_channel channel, int input_fd, Until until) {
-  RemoteEnd end;
-  ssh_channel_callbacks_struct callbacks{};
-  callbacks.userdata = &end;
-  callbacks.channel_exit_status_function = on_exit_status;
-  callbacks.channel_close_function = on_close;
-  ssh_callbacks_init(&callbacks);
-  if (ssh_set_channel_callbacks(channel, &callbacks) != SSH_OK) session_failed("ssh_set_channel_callbacks: " + error_of(session));
-  ssh_event event = ssh_event_new();
-  if (!event || ssh_event_add_session(event, session) != SSH_OK) session_failed("ssh_event_add_session: " + error_of(session));
+// window without growing ours (libssh 0.10 grows it only as data leaves its buffers), so under a
+// remote `cat` both would stall; the adapter writes no more than the remote window holds, and
+// waits in poll() on stdin and the session's socket, then has libssh process what came through
+// an ssh_event holding the session (ssh_channel_poll stops reading the socket after the remote's
+// EOF, when window adjustments, the exit-status and the close are still to come).
+class Relay {
+ public:
+  // Before the exec request, so that the callbacks see everything of the command's.
+  Relay(ssh_session session, ssh_channel channel) : session_(session), channel_(channel) {
+    callbacks_.userdata = &remote_;
+    callbacks_.channel_data_function = on_data;
+    callbacks_.channel_eof_function = on_eof;
+    callbacks_.channel_exit_status_function = on_exit_status;
+    callbacks_.channel_close_function = on_close;
+    ssh_callbacks_init(&callbacks_);
+    if (ssh_set_channel_callbacks(channel, &callbacks_) != SSH_OK) session_failed("ssh_set_channel_callbacks: " + error_of(session));
+    event_ = ssh_event_new();
+    if (!event_ || ssh_event_add_session(event_, session) != SSH_OK) session_failed("ssh_event_add_session: " + error_of(session));
+  }
+  ~Relay() {
+    ssh_event_remove_session(event_, session_);
+    ssh_event_free(event_);
+    ssh_remove_channel_callbacks(channel_, &callbacks_);
+  }
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  void run(int input_fd, Until until);
+
+ private:
+  ssh_session session_;
+  ssh_channel channel_;
+  RemoteState remote_;
+  ssh_channel_callbacks_struct callbacks_{};
+  ssh_event event_ = nullptr;
+};
+
+void Relay::run(int input_fd, Until until) {
+  // Whatever came before the callbacks were set (a forward channel's first bytes) is buffered.
+  drain(session_, channel_);
+  remote_.eof = remote_.eof || ssh_channel_is_eof(channel_);
+  remote_.closed = remote_.closed || ssh_channel_is_closed(channel_);
 
   PendingInput input(input_fd);
   bool eof_sent = false;
   for (;;) {
-    drain(session, channel);
-    if (ssh_channel_is_eof(channel) && (until == Until::kChannelEof || eof_sent || end.done())) break;
+    // Processing grows our window with a WINDOW_ADJUST that ssh_packet_send leaves in libssh's
+    // buffer when the socket is full (it never waits); a poll() for POLLIN alone would then
+    // wait for a remote that waits for it.
+    if (ssh_blocking_flush(session_, kWaitForever) == SSH_ERROR) session_failed("ssh_blocking_flush: " + error_of(session_));
+    if (remote_.eof && (until == Until::kChannelEof || eof_sent || remote_.command_ended())) return;
     // Once the remote command has ended nothing more is sent, not even EOF: its stdin may never
     // end (/dev/zero).
-    if (!end.done()) {
-      const uint32_t room = ssh_channel_window_size(channel);
+    if (!remote_.command_ended()) {
+      const uint32_t room = ssh_channel_window_size(channel_);
       if (input.size() > 0 && room > 0) {
         const uint32_t length = static_cast<uint32_t>(std::min<size_t>(input.size(), room));
-        int sent = ssh_channel_write(channel, input.data(), length);
-        if (sent < 0) session_failed("ssh_channel_write: " + error_of(session));
+        int sent = ssh_channel_write(channel_, input.data(), length);
+        if (sent < 0) session_failed("ssh_channel_write: " + error_of(session_));
         input.consume(static_cast<size_t>(sent));
         continue;
       }
       if (input.ended() && !eof_sent) {
-        if (ssh_channel_send_eof(channel) != SSH_OK) session_failed("ssh_channel_send_eof: " + error_of(session));
+        if (ssh_channel_send_eof(channel_) != SSH_OK) session_failed("ssh_channel_send_eof: " + error_of(session_));
         eof_sent = true;
         continue;
       }
     }
-    std::vector<pollfd> fds{{ssh_get_fd(session), POLLIN, 0}};
-    if (!end.done() && input.wanted_fd() >= 0) fds.push_back({input.wanted_fd(), POLLIN, 0});
+    std::vector<pollfd> fds{{ssh_get_fd(session_), POLLIN, 0}};
+    if (!remote_.command_ended() && input.wanted_fd() >= 0) fds.push_back({input.wanted_fd(), POLLIN, 0});
     wait_for(fds, -1);
-    if (fds[0].revents != 0 && ssh_event_dopoll(event, 0) == SSH_ERROR) {
-      session_failed("ssh_event_dopoll: " + error_of(session));
+    if (fds[0].revents != 0 && ssh_event_dopoll(event_, 0) == SSH_ERROR) {
+      session_failed("ssh_event_dopoll: " + error_of(session_));
     }
     if (fds.size() > 1 && fds[1].revents != 0) input.fill();
   }
-  ssh_event_remove_session(event, session);
-  ssh_event_free(event);
-  ssh_remove_channel_callbacks(channel, &callbacks);
 }
 
 void close_channel(ssh_channel channel) {
@@ -189,11 +233,12 @@ void close_channel(ssh_channel channel) {
 // command's stdout and stderr, and its exit status as the adapter's.
 int run_command(ssh_session session, const Contract& c) {
   ssh_channel channel = ssh_channel_new(session);
-  if (!channel || ssh_channel_open_session(channel) != SSH_OK ||
-      ssh_channel_request_exec(channel, c.command.c_str()) != SSH_OK) {
-    session_failed("exec channel: " + error_of(session));
+  if (!channel || ssh_channel_open_session(channel) != SSH_OK) session_failed("exec channel: " + error_of(session));
+  {
+    Relay relay(session, channel);
+    if (ssh_channel_request_exec(channel, c.command.c_str()) != SSH_OK) session_failed("exec: " + error_of(session));
+    relay.run(c.scenario == "stdin" ? STDIN_FILENO : -1, Until::kCommandEnds);
   }
-  relay(session, channel, c.scenario == "stdin" ? STDIN_FILENO : -1, Until::kCommandEnds);
   int status = ssh_channel_get_exit_status(channel);
   if (status < 0) session_failed("the server sent no exit status");
   close_channel(channel);
@@ -210,7 +255,7 @@ int forward(ssh_session session, const Contract& c) {
                          ? ssh_channel_open_forward_unix(channel, c.forward.path.c_str(), "127.0.0.1", 0)
                          : ssh_channel_open_forward(channel, c.forward.host.c_str(), c.forward.port, "127.0.0.1", 0);
   if (opened != SSH_OK) session_failed("forward channel to " + c.forward.describe() + ": " + error_of(session));
-  relay(session, channel, STDIN_FILENO, Until::kChannelEof);
+  Relay(session, channel).run(STDIN_FILENO, Until::kChannelEof);
   close_channel(channel);
   return 0;
 }
