@@ -248,6 +248,14 @@ int run_command(ssh_session session, const Contract& c) {
 // forward (contract v2): stdio over a direct-tcpip or direct-streamlocal@openssh.com channel,
 // as `ssh -W` does.
 int forward(ssh_session session, const Contract& c) {
+  // libssh 0.10 opens direct-streamlocal@openssh.com channels only to a server whose banner
+  // says OpenSSH (channels.c ssh_channel_open_forward_unix): a variant the library cannot open
+  // to this server, known only now that the banner is in.
+  if (c.forward.is_unix() && ssh_get_openssh_version(session) == 0) {
+    const char* banner = ssh_get_serverbanner(session);
+    cannot_do(std::string("libssh opens direct-streamlocal@openssh.com channels to OpenSSH servers only "
+                          "(ssh_channel_open_forward_unix); the server's banner is ") + (banner ? banner : "unknown"));
+  }
   ssh_channel channel = ssh_channel_new(session);
   if (!channel) session_failed("ssh_channel_new: " + error_of(session));
   // The originator address is informational (RFC 4254 7.2); `ssh -W` sends the same.
