@@ -103,7 +103,7 @@ TEST_F(Gate, AWholeRunPasses) {
 // documented schema, junitparser), agree with the text matrix; and the check fails, naming what,
 // when a report is wrong.
 TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
-  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"});
+  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair", "--scenario", "exec"});
   ASSERT_EQ(run.status.code, 0) << run.output;
   fs::path reports = dir_ / "report";
   for (const char* report : {"matrix.txt", "matrix.json", "junit.xml", "matrix.html"}) {
@@ -199,12 +199,14 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   EXPECT_NE(bad_junit.output.find("junit.xml: 5 cases"), std::string::npos) << bad_junit.output;
 }
 
-// The matrix's tables, notes and server findings, without what follows (shards, counts, time):
-// what shards must reproduce.
+// The matrix's tables, notes and server findings, without what follows (throughput, which is
+// measured, shards, counts, time): what shards must reproduce.
 std::string tables_of(const std::string& output) {
   auto start = output.find("server ");
   if (start == std::string::npos) return "";
   std::string tables = output.substr(start, output.rfind("\n\n", output.find(" cells from ")) - start);
+  auto throughput = tables.find("\nthroughput, MB/s");
+  if (throughput != std::string::npos) tables = tables.substr(0, throughput);
   auto shards = tables.rfind(" shards: ");
   return shards == std::string::npos ? tables : tables.substr(0, tables.rfind("\n\n", shards));
 }
@@ -217,12 +219,12 @@ std::string counts_of(const std::string& output) {
 // A run split by server (scripts/conformance --server, as one CI job per server would) and its
 // shards merged by sshtc-report: the same matrix as the run in one piece.
 TEST_F(Gate, ShardsMergeIntoTheUnsplitMatrix) {
-  GateRun whole = conformance({"--client", "libssh", "--transport", "tcp4"});
+  GateRun whole = conformance({"--client", "libssh", "--transport", "tcp4", "--scenario", "exec"});
   ASSERT_EQ(whole.status.code, 0) << whole.output;
   fs::rename(results(), dir_ / "whole");
   std::vector<std::string> merge = {SSHTC_BINARY_DIR "/report/sshtc-report"};
   for (const char* server : {"sshd-i", "dropbear-i", "sshd-D"}) {
-    GateRun part = conformance({"--client", "libssh", "--transport", "tcp4", "--server", server});
+    GateRun part = conformance({"--client", "libssh", "--transport", "tcp4", "--scenario", "exec", "--server", server});
     ASSERT_EQ(part.status.code, 0) << part.output;
     fs::rename(results(), dir_ / server);
     merge.push_back((dir_ / server).string());
@@ -258,7 +260,7 @@ TEST_F(Gate, ShardsMergeIntoTheUnsplitMatrix) {
 // A baseline: a run against itself is no change; a cell made worse is named, and fails
 // `--gate regressions`, which passes a failure the baseline already had.
 TEST_F(Gate, ABaselineNamesWhatGotWorseAndGatesOnRegressionsOnly) {
-  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair"});
+  GateRun run = conformance({"--client", "libssh", "--transport", "socketpair", "--scenario", "exec"});
   ASSERT_EQ(run.status.code, 0) << run.output;
   std::string report = SSHTC_BINARY_DIR "/report/sshtc-report";
   fs::path baseline = dir_ / "report" / "matrix.json";

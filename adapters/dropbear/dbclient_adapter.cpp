@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
               "users run OpenSSH's sftp over it)");
   }
   c.check_scenario({"exec", "stdin", "forward"});
-  if (c.scenario == "forward" && std::getenv("SSHTC_FORWARD_PATH")) {
+  if (c.scenario == "forward" && c.forward.is_unix()) {
     cannot_do("dbclient forwards to host:port only (-B); it has no direct-streamlocal channels");
   }
   if (::access(dbclient_binary().c_str(), X_OK) != 0 || ::access(kDropbearConvert, X_OK) != 0) {
@@ -129,10 +129,7 @@ int main(int argc, char** argv) {
     if (offer) command.insert(command.end(), {"-J", offer->relay_command(FdOffer::RelayMode::kPump)});
     if (c.scenario == "forward") {
       // -B: netcat mode, the adapter's stdin and stdout are the direct-tcpip channel.
-      const char* host = std::getenv("SSHTC_FORWARD_HOST");
-      const char* port = std::getenv("SSHTC_FORWARD_PORT");
-      if (!host || !port) session_failed("SSHTC_FORWARD_HOST and SSHTC_FORWARD_PORT must be set");
-      command.insert(command.end(), {"-B", std::string(host) + ":" + port, c.host});
+      command.insert(command.end(), {"-B", c.forward.host + ":" + std::to_string(c.forward.port), c.host});
     } else {
       command.insert(command.end(), {c.host, c.command});
     }

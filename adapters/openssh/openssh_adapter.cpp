@@ -100,28 +100,13 @@ void write_config(const std::string& path, const Options& options) {
   if (!out.flush()) throw std::runtime_error("cannot write the ssh config " + path);
 }
 
-std::string variable(const char* name) {
-  const char* value = std::getenv(name);
-  if (!value || !*value) session_failed(std::string(name) + " is not set");
-  return value;
-}
-
-// "L:R" of SSHTC_SFTP_PUT / SSHTC_SFTP_GET: the two paths, which hold no colon.
-std::pair<std::string, std::string> path_pair(const char* name) {
-  std::string pair = variable(name);
-  auto colon = pair.find(':');
-  if (colon == std::string::npos) session_failed(std::string(name) + " is not FROM:TO: " + pair);
-  return {pair.substr(0, colon), pair.substr(colon + 1)};
-}
-
 // The sftp scenario through OpenSSH's own sftp, which runs ssh with the same config: a batch
 // of the put and the get. sftp -b stops at the first command that fails, and exits 1.
 int run_sftp(const Contract& c, const std::string& config, const std::filesystem::path& dir) {
-  auto [local, remote] = path_pair("SSHTC_SFTP_PUT");
-  auto [remote_again, downloaded] = path_pair("SSHTC_SFTP_GET");
   std::string batch = (dir / "sftp.batch").string();
   std::ofstream out(batch);
-  out << "put " << local << " " << remote << "\nget " << remote_again << " " << downloaded << "\n";
+  out << "put " << c.sftp.put_local << " " << c.sftp.put_remote << "\nget " << c.sftp.get_remote << " "
+      << c.sftp.get_local << "\n";
   if (!out.flush()) throw std::runtime_error("cannot write the sftp batch " + batch);
   std::string sftp = ssh_binary().substr(0, ssh_binary().rfind('/') + 1) + "sftp";
   if (::access(sftp.c_str(), X_OK) != 0) cannot_do(sftp + " is not installed: apt-get install openssh-client");
@@ -130,16 +115,14 @@ int run_sftp(const Contract& c, const std::string& config, const std::filesystem
   return 0;
 }
 
-// ssh -W: the adapter's stdin and stdout are the forwarded stream; a path is a
-// direct-streamlocal@openssh.com channel, host:port a direct-tcpip one.
-std::string forward_target() {
-  const char* path = std::getenv("SSHTC_FORWARD_PATH");
-  if (path && *path) {
+// ssh -W: the adapter's stdin and stdout are the forwarded stream, a direct-tcpip channel.
+std::string forward_target(const ForwardTarget& target) {
+  if (target.is_unix()) {
     // Measured with 9.2p1: `-W /path` is taken without a word and opens no channel at all;
     // the session sits idle until it is killed.
     cannot_do("ssh -W forwards to host:port only; OpenSSH has no stdio forwarding to a unix path");
   }
-  return variable("SSHTC_FORWARD_HOST") + ":" + variable("SSHTC_FORWARD_PORT");
+  return target.host + ":" + std::to_string(target.port);
 }
 
 }  // namespace
@@ -160,7 +143,7 @@ int main(int argc, char** argv) {
   Contract c = Contract::from_environment();
   c.check_scenario({"exec", "stdin", "sftp", "forward"});
   // A variant ssh cannot do is refused before anything is dialled.
-  const std::string target = c.scenario == "forward" ? forward_target() : "";
+  const std::string target = c.scenario == "forward" ? forward_target(c.forward) : "";
   if (::access(ssh_binary().c_str(), X_OK) != 0) {
     cannot_do(ssh_binary() + " is not installed: apt-get install openssh-client");
   }
