@@ -1,14 +1,19 @@
-"""What the suite's Python adapters share (adapter contract v1, README).
+"""What the suite's Python adapters share (adapter contract v2, README).
 
 The reserved exit codes come from exit_codes.txt beside this file, their one
 definition; the C++ side is generated from the same file. An adapter imports
 this module before its SSH library, so that a library that is not installed
 is a SKIP with the install hint (`import_or_cannot_do`), never a crash.
+
+Besides: the v2 scenarios' variables, read the same way by both adapters
+(`sftp_transfers`, `forward_target`), and the copy of the adapter's own stdin
+onto a channel (`feed_stdin`) that the stdin and forward scenarios share.
 """
 
 import os
 import sys
-from typing import Callable, TypeVar
+import threading
+from typing import Callable, NamedTuple, Optional, TypeVar
 
 T = TypeVar('T')
 
@@ -56,17 +61,105 @@ def check_scenario(env: dict, supported: set) -> None:
         raise Unsupported(f'scenario {scenario!r} is not implemented')
 
 
+class SftpTransfers(NamedTuple):
+    """Scenario sftp: upload put_local to put_remote, then download
+    get_remote to get_local."""
+    put_local: str
+    put_remote: str
+    get_remote: str
+    get_local: str
+
+
+def _path_pair(env: dict, name: str) -> tuple:
+    # The contract's paths are absolute and hold no colon, so one colon
+    # splits the pair; anything else is the harness's mistake, said as such.
+    pair = env[name].split(':')
+    if len(pair) != 2 or not all(path.startswith('/') for path in pair):
+        raise ValueError(f'{name}={env[name]!r} is not ABSOLUTE:ABSOLUTE')
+    return tuple(pair)
+
+
+def sftp_transfers(env: dict) -> SftpTransfers:
+    """SSHTC_SFTP_PUT=L:R and SSHTC_SFTP_GET=R2:L2 (KeyError or ValueError
+    when the harness's variables are missing or malformed)."""
+    return SftpTransfers(*_path_pair(env, 'SSHTC_SFTP_PUT'),
+                         *_path_pair(env, 'SSHTC_SFTP_GET'))
+
+
+class ForwardTarget(NamedTuple):
+    """Scenario forward: a direct-tcpip channel to (host, port), or, when
+    path is set, a direct-streamlocal@openssh.com channel to that path."""
+    host: Optional[str]
+    port: Optional[int]
+    path: Optional[str]
+
+
+def forward_target(env: dict) -> ForwardTarget:
+    """SSHTC_FORWARD_PATH, or SSHTC_FORWARD_HOST and SSHTC_FORWARD_PORT."""
+    path = env.get('SSHTC_FORWARD_PATH')
+    if path:
+        return ForwardTarget(None, None, path)
+    return ForwardTarget(env['SSHTC_FORWARD_HOST'],
+                         int(env['SSHTC_FORWARD_PORT']), None)
+
+
+class StdinFeeder(threading.Thread):
+    """Copies the adapter's stdin (descriptor 0) to a channel with `send`,
+    then calls `end` (the channel's EOF), while the caller reads the channel:
+    a remote `cat` of megabytes would stall both SSH windows if all of stdin
+    went first.
+
+    A daemon thread, and os.read rather than sys.stdin.buffer: a stdin that
+    never ends (/dev/zero) or never speaks must not keep the adapter alive
+    once the remote command has exited, and a daemon thread left inside
+    BufferedReader.read would abort the interpreter's shutdown on its lock.
+
+    When `send` or `end` raises, feeding stops and the exception is kept in
+    `error`: the remote closing the channel before stdin ends is allowed
+    (the remote's exit status is the answer), so only the caller, which sees
+    how the session ended, can tell whether it matters.
+    """
+
+    CHUNK = 32768
+
+    def __init__(self, send: Callable[[bytes], None],
+                 end: Callable[[], None]) -> None:
+        super().__init__(name='sshtc-stdin-feeder', daemon=True)
+        self._send = send
+        self._end = end
+        self.error: Optional[BaseException] = None
+
+    def run(self) -> None:
+        try:
+            while True:
+                chunk = os.read(0, self.CHUNK)
+                if not chunk:
+                    break
+                self._send(chunk)
+            self._end()
+        except Exception as exc:  # pylint: disable=broad-except
+            self.error = exc
+
+
+def feed_stdin(send: Callable[[bytes], None],
+               end: Callable[[], None]) -> StdinFeeder:
+    """A started StdinFeeder."""
+    feeder = StdinFeeder(send, end)
+    feeder.start()
+    return feeder
+
+
 def opened(adapter: str, opening: Callable[[], T]) -> T:
     """What `opening` returns (it checks the scenario and opens the stream the
     harness hands over), or the adapter exits as the contract says: CANNOT_DO
-    for what it cannot do, SESSION_FAILED for a missing variable or a
-    descriptor that is not what the transport says (e.g. ENOTSOCK)."""
+    for what it cannot do, SESSION_FAILED for a missing or malformed variable
+    or a descriptor that is not what the transport says (e.g. ENOTSOCK)."""
     try:
         return opening()
     except Unsupported as exc:
         print(f'{adapter} adapter: unsupported: {exc}', file=sys.stderr)
         sys.exit(CANNOT_DO)
     except (KeyError, ValueError, OSError) as exc:
-        print(f'{adapter} adapter: session failed: bad stream from the '
-              f'harness: {one_line(exc)}', file=sys.stderr)
+        print(f'{adapter} adapter: session failed: bad stream or '
+              f'variables from the harness: {one_line(exc)}', file=sys.stderr)
         sys.exit(SESSION_FAILED)
