@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
                             Unsupported, check_scenario, feed_stdin,
                             forward_target, import_or_cannot_do, one_line,
-                            opened, sftp_transfers)
+                            opened, sftp_transfers, step)
 
 # After the warning filters on purpose; not installed is a skip with the hint.
 asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
@@ -333,8 +333,10 @@ async def run_sftp(conn: asyncssh.SSHClientConnection, env: dict) -> int:
     """Scenario sftp: the upload, then the download, over the subsystem."""
     files = sftp_transfers(env)
     async with conn.start_sftp_client() as sftp:
-        await sftp.put(files.put_local, files.put_remote)
-        await sftp.get(files.get_remote, files.get_local)
+        with step(files.upload()):
+            await sftp.put(files.put_local, files.put_remote)
+        with step(files.download()):
+            await sftp.get(files.get_remote, files.get_local)
     return 0
 
 

@@ -10,6 +10,7 @@ Besides: the v2 scenarios' variables, read the same way by both adapters
 onto a channel (`feed_stdin`) that the stdin and forward scenarios share.
 """
 
+import contextlib
 import os
 import sys
 import threading
@@ -40,7 +41,26 @@ class Unsupported(Exception):
 
 def one_line(exc: BaseException) -> str:
     """The exception as the one-line reason the harness reads."""
-    return f'{type(exc).__name__}: {exc}'.replace('\n', ' ')
+    # A StepFailed already names its cause's type after the step.
+    said = str(exc) if isinstance(exc, StepFailed) else f'{type(exc).__name__}: {exc}'
+    return said.replace('\n', ' ')
+
+
+class StepFailed(Exception):
+    """A step of a scenario failed; the message names the step, then why."""
+
+
+@contextlib.contextmanager
+def step(what: str):
+    """Names the step in the reason of whatever fails inside it: "sftp upload
+    of L to R: FileNotFoundError: ..." tells which half of a scenario broke,
+    where the library's own error often says only "No such file"."""
+    try:
+        yield
+    except StepFailed:
+        raise
+    except Exception as exc:
+        raise StepFailed(f'{what}: {one_line(exc)}') from exc
 
 
 def import_or_cannot_do(module: str, package: str):
@@ -68,6 +88,12 @@ class SftpTransfers(NamedTuple):
     put_remote: str
     get_remote: str
     get_local: str
+
+    def upload(self) -> str:
+        return f'sftp upload of {self.put_local} to {self.put_remote}'
+
+    def download(self) -> str:
+        return f'sftp download of {self.get_remote} to {self.get_local}'
 
 
 def _path_pair(env: dict, name: str) -> tuple:

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
                             Unsupported, check_scenario, feed_stdin,
                             forward_target, import_or_cannot_do, one_line,
-                            opened, sftp_transfers)
+                            opened, sftp_transfers, step)
 
 # After the warning filter on purpose; not installed is a skip with the hint.
 paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
@@ -215,8 +215,10 @@ def run_sftp(transport: paramiko.Transport, env: dict) -> int:
     if sftp is None:
         raise paramiko.SSHException('no session channel for the sftp subsystem')
     with sftp:
-        sftp.put(files.put_local, files.put_remote)
-        sftp.get(files.get_remote, files.get_local)
+        with step(files.upload()):
+            sftp.put(files.put_local, files.put_remote)
+        with step(files.download()):
+            sftp.get(files.get_remote, files.get_local)
     return 0
 
 
