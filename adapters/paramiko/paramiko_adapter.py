@@ -225,7 +225,7 @@ def run_sftp(transport: paramiko.Transport, env: dict) -> int:
 def run_forward(transport: paramiko.Transport, env: dict) -> int:
     """Scenario forward, as `ssh -W host:port`: our stdin to a direct-tcpip
     channel (EOF when it ends), the channel's data to our stdout until its
-    EOF. open_stream has already refused a streamlocal target."""
+    EOF. check_can_do has already refused a streamlocal target."""
     target = forward_target(env)
     # The originator address is ours to choose (RFC 4254 7.2); sshd and
     # dropbear only log it.
