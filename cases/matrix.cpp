@@ -208,6 +208,8 @@ SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::
   SessionRequest request{scenario(), input.command};
   request.stdin_file = input.stdin_file;
   request.variables = input.variables;
+  request.stdout_reader_quits_after = input.stdout_reader_quits_after;
+  if (input.failure_is_a_hang) request.timeout /= 5;
   return run_session(context.run, cell.client, *find_transport(cell.transport), cell.server, request, dir);
 }
 

@@ -77,6 +77,11 @@ class MatrixCase : public testing::TestWithParam<Cell> {
     std::string label{};  // empty: the command
     Environment variables{};  // for both ends: SessionRequest::variables
     uint64_t bytes = 0;       // a bulk case's payload, each direction counted: its throughput
+    uint64_t stdout_reader_quits_after = 0;  // SessionRequest's; 0: the harness reads it all
+    // A case whose failure is a hang gets a fifth of the session deadline (4 s of the default
+    // 20; SSHTC_TIMEOUT_SECONDS scales both): a correct session ends in well under a second, and
+    // a known hang should not cost the whole deadline in every run.
+    bool failure_is_a_hang = false;
   };
   using Prepare = std::function<CaseInput(const std::filesystem::path& case_dir)>;
 

@@ -40,6 +40,48 @@ TEST_P(Stdin, ReachesTheRemote) {
   });
 }
 
+// The remote echoes the payload while it is still arriving: the client must read while it
+// sends, or both windows fill and the session stalls.
+TEST_P(Stdin, BothWaysAtOnce) {
+  Payload sent;
+  std::string label;
+  run_case([&](const fs::path&) {
+    sent = payload(RunContext::get().run, "stdin", bulk_bytes());
+    label = "cat of " + sent.describe();
+    CaseInput input{"cat", sent.path, label};
+    input.bytes = 2 * sent.size;
+    return input;
+  }, [&](const SessionResult& session) -> std::optional<std::string> {
+    if (session.client_hung()) {
+      return "the echo stalled: " + std::to_string(session.client_stdout.size()) + " of " +
+             std::to_string(sent.size) + " bytes had come back when the client was killed";
+    }
+    if (session.client.code != 0) {
+      return where(label) + ": client " + session.client.describe() + ", expected exit 0 — adapter: " +
+             first_line(session.client_stderr);
+    }
+    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
+    return std::nullopt;
+  });
+}
+
+// The remote stops reading and exits while the client's stdin has no end: the client stops
+// sending and exits with the remote's status.
+TEST_P(Stdin, RemoteExitsWhileClientSends) {
+  const std::string command = "head -c 65536 >/dev/null; exit 7";
+  CaseInput input{command, "/dev/zero", command + " with endless stdin"};
+  input.failure_is_a_hang = true;
+  run_case([&](const fs::path&) { return input; },
+           [&](const SessionResult& session) -> std::optional<std::string> {
+    if (session.client_hung()) return std::string("the remote exited 7, and the client kept sending or waiting");
+    if (session.client.code != 7) {
+      return where(command) + ": client " + session.client.describe() + ", expected exit 7 — adapter: " +
+             first_line(session.client_stderr);
+    }
+    return std::nullopt;
+  });
+}
+
 SSHTC_SCENARIO(Stdin, "stdin");
 
 }  // namespace

@@ -22,10 +22,6 @@ struct CaseRecord {
   Verdict verdict = Verdict::NoVerdict;
   std::string reason;  // why it is not a plain PASS; the first line says it
   double seconds = 0;
-  // The payload bytes a bulk case moved (each direction counted), 0 for the others; with
-  // `seconds`, the session's throughput, handshake included.
-  uint64_t bytes = 0;
-  double mb_per_s() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
   // What the audit saw the server (sshd -i) do in this case, "; "-separated: findings about
   // the server, reported in a section of their own, never in the client's verdict.
   std::string server_findings;
@@ -36,6 +32,10 @@ struct CaseRecord {
   std::string case_dir{};
   std::string adapter_stderr{};
   std::string server_log{};
+  // The payload bytes a bulk case moved (each direction counted), 0 for the others; with
+  // `seconds`, the session's throughput, handshake included.
+  uint64_t bytes{0};
+  double mb_per_s() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
 
   // "exec/libssh/socketpair@dropbear-i/EchoRoundTrip": the case's name in ctest.
   std::string ctest_name() const;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "audit_findings.hpp"
@@ -50,6 +51,56 @@ ProcessSpec adapter_spec(const Implementation& client, Environment env, const Cl
   return spec;
 }
 
+// The adapter's stdout as a pipe whose reader keeps the first `limit` bytes in the case's
+// adapter.stdout and then closes its end: the reader of `ssh host cmd | head -c N`.
+class QuittingReader {
+ public:
+  QuittingReader(ProcessSpec& spec, uint64_t limit) {
+    int ends[2];
+    check_sys(::pipe2(ends, O_CLOEXEC), "pipe for the adapter's stdout");
+    read_end_.reset(ends[0]);
+    write_end_.reset(ends[1]);
+    spec.stdout_fd = write_end_.get();
+    reader_ = std::thread([this, limit, path = spec.stdout_path] { keep(limit, path); });
+  }
+  // Once the adapter has started with its copy of the write end.
+  void started() { write_end_.reset(); }
+  ~QuittingReader() {
+    write_end_.reset();
+    // The adapter's group is dead by now, so the read ends with EOF if the limit was not reached.
+    if (reader_.joinable()) reader_.join();
+  }
+
+ private:
+  void keep(uint64_t limit, const fs::path& path) {
+    std::string kept;
+    char buffer[16384];
+    while (kept.size() < limit) {
+      ssize_t got = ::read(read_end_.get(), buffer, std::min<uint64_t>(sizeof buffer, limit - kept.size()));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      kept.append(buffer, static_cast<size_t>(got));
+    }
+    read_end_.reset();  // the quitting
+    FILE* out = std::fopen(path.c_str(), "w");
+    if (out) {
+      std::fwrite(kept.data(), 1, kept.size(), out);
+      std::fclose(out);
+    }
+  }
+  UniqueFd read_end_, write_end_;
+  std::thread reader_;
+};
+
+// Starts the adapter; with a quitting reader when the request has one.
+Process spawn_adapter(ProcessSpec spec, const SessionRequest& request, std::optional<QuittingReader>& reader) {
+  if (request.stdout_reader_quits_after == 0) return Process::spawn(spec);
+  reader.emplace(spec, request.stdout_reader_quits_after);
+  Process adapter = Process::spawn(spec);
+  reader->started();
+  return adapter;
+}
+
 // True when the server exits before the client does (both still running until one exits).
 bool server_exits_first(Process& adapter, Process& server, Clock::time_point deadline) {
   pollfd exits[2] = {{adapter.exit_fd(), POLLIN, 0}, {server.exit_fd(), POLLIN, 0}};
@@ -64,7 +115,7 @@ bool server_exits_first(Process& adapter, Process& server, Clock::time_point dea
 
 // When the server exits first, the client's deadline shrinks to the EOF grace, so a client
 // that never notices the end of its stream fails in seconds, not at the deadline.
-void collect_client(SessionResult& result, Process& adapter, Process* server,
+void collect_client(SessionResult& result, Process& adapter, std::optional<QuittingReader>& reader, Process* server,
                     const SessionRequest& request, Clock::time_point deadline) {
   result.eof_grace = request.eof_grace;
   auto until = deadline;
@@ -73,6 +124,7 @@ void collect_client(SessionResult& result, Process& adapter, Process* server,
   }
   result.client = adapter.wait_until(until);
   result.client_outlived_server = result.client.timed_out && until < deadline;
+  reader.reset();  // its adapter.stdout is complete
   result.client_stdout = read_file(result.dir / "adapter.stdout");
   result.client_stderr = read_file(result.dir / "adapter.stderr");
 }
@@ -168,8 +220,9 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   ClientEndpoint endpoint = connection->client();
   ScratchDir scratch("sshtc-client");
   UniqueFd input = open_stdin(request);
-  Process adapter = Process::spawn(adapter_spec(client, adapter_environment(run, client, endpoint, transport.name(), request),
-                                                endpoint, case_dir, scratch, input.get()));
+  std::optional<QuittingReader> reader;
+  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, transport.name(), request),
+                                               endpoint, case_dir, scratch, input.get()), request, reader);
   input.reset();
   connection->close_client_side();
 
@@ -186,7 +239,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   }
   connection->close_server_side();
 
-  collect_client(result, adapter, served ? &*served : nullptr, request, deadline);
+  collect_client(result, adapter, reader, served ? &*served : nullptr, request, deadline);
   if (served) {
     // After the client hangs up, the server has a moment to finish its log, then goes.
     auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
@@ -210,10 +263,11 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
   UniqueFd input = open_stdin(request);
-  Process adapter = Process::spawn(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
-                                                endpoint, case_dir, scratch, input.get()));
+  std::optional<QuittingReader> reader;
+  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
+                                               endpoint, case_dir, scratch, input.get()), request, reader);
   input.reset();
-  collect_client(result, adapter, nullptr, request, start + request.timeout);
+  collect_client(result, adapter, reader, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;
 }

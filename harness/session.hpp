@@ -20,6 +20,9 @@ struct SessionRequest {
   // The client adapter's stdin (contract v2: it passes it on to the remote command and then
   // sends EOF); empty: /dev/null.
   std::filesystem::path stdin_file{};
+  // When set, the reader of the adapter's stdout quits after this many bytes and closes its
+  // end, as `ssh host cmd | head -c N` does: the adapter's next write fails (EPIPE).
+  uint64_t stdout_reader_quits_after = 0;
   // The case's own variables, for the client and the server alike (SSHTC_SFTP_PUT,
   // SSHTC_FORWARD_PATH, SSHTC_REKEY_BYTES, …): what a scenario asks of both ends.
   Environment variables{};

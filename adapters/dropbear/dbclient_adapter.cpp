@@ -105,7 +105,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec", "stdin"});
+  if (c.scenario == "sftp") {
+    cannot_do("scenario 'sftp' is not implemented: dbclient has no SFTP client of its own (dropbear's "
+              "users run OpenSSH's sftp over it)");
+  }
+  c.check_scenario({"exec", "stdin", "forward"});
+  if (c.scenario == "forward" && std::getenv("SSHTC_FORWARD_PATH")) {
+    cannot_do("dbclient forwards to host:port only (-B); it has no direct-streamlocal channels");
+  }
   if (::access(dbclient_binary().c_str(), X_OK) != 0 || ::access(kDropbearConvert, X_OK) != 0) {
     cannot_do(std::string("dbclient is not installed: ") + kInstallHint);
   }
@@ -120,10 +127,18 @@ int main(int argc, char** argv) {
     std::vector<std::string> command = {dbclient_binary(), "-T", "-i", dropbear_identity(c, dir.path()),
                                         "-l", c.user, "-p", std::to_string(c.port)};
     if (offer) command.insert(command.end(), {"-J", offer->relay_command(FdOffer::RelayMode::kPump)});
-    command.insert(command.end(), {c.host, c.command});
+    if (c.scenario == "forward") {
+      // -B: netcat mode, the adapter's stdin and stdout are the direct-tcpip channel.
+      const char* host = std::getenv("SSHTC_FORWARD_HOST");
+      const char* port = std::getenv("SSHTC_FORWARD_PORT");
+      if (!host || !port) session_failed("SSHTC_FORWARD_HOST and SSHTC_FORWARD_PORT must be set");
+      command.insert(command.end(), {"-B", std::string(host) + ":" + port, c.host});
+    } else {
+      command.insert(command.end(), {c.host, c.command});
+    }
     std::string stderr_path = (dir.path() / "dbclient.stderr").string();
     // In the stdin scenario dbclient passes its stdin on and sends EOF at its end.
-    int status = run_client(command, stderr_path, c.scenario == "stdin");
+    int status = run_client(command, stderr_path, c.scenario == "stdin" || c.scenario == "forward");
     std::ifstream saved(stderr_path);
     std::string stderr_text((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
     if (offer) {

@@ -48,7 +48,7 @@ if [ "${1:-}" = --version ]; then
   exit 0
 fi
 
-sshtc_check_scenario exec stdin
+sshtc_check_scenario exec stdin sftp forward
 # dropbear -i refuses -E ("inetd mode is incompatible with ... non-syslog"): its log goes to
 # syslog, and only what it prints before that lands in the server log.
 exec 2>>"$SSHTC_SERVER_LOG"

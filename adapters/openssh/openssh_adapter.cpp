@@ -1,4 +1,5 @@
-// OpenSSH's ssh behind contract v1. ssh dials tcp itself. It takes no descriptor on its command
+// OpenSSH's ssh behind the contract (v2: exec, stdin, sftp with OpenSSH's sftp, forward with
+// ssh -W). ssh dials tcp itself. It takes no descriptor on its command
 // line and closes the ones it inherits, so on every other transport the adapter offers the
 // transport's descriptors (proxy/fd_offer.hpp) and ssh fetches them through its ProxyCommand:
 //   one socket (unix, socketpair, tunnel)  ProxyUseFdpass=yes, sshtc-fd-relay --pass: ssh then
@@ -99,6 +100,48 @@ void write_config(const std::string& path, const Options& options) {
   if (!out.flush()) throw std::runtime_error("cannot write the ssh config " + path);
 }
 
+std::string variable(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) session_failed(std::string(name) + " is not set");
+  return value;
+}
+
+// "L:R" of SSHTC_SFTP_PUT / SSHTC_SFTP_GET: the two paths, which hold no colon.
+std::pair<std::string, std::string> path_pair(const char* name) {
+  std::string pair = variable(name);
+  auto colon = pair.find(':');
+  if (colon == std::string::npos) session_failed(std::string(name) + " is not FROM:TO: " + pair);
+  return {pair.substr(0, colon), pair.substr(colon + 1)};
+}
+
+// The sftp scenario through OpenSSH's own sftp, which runs ssh with the same config: a batch
+// of the put and the get. sftp -b stops at the first command that fails, and exits 1.
+int run_sftp(const Contract& c, const std::string& config, const std::filesystem::path& dir) {
+  auto [local, remote] = path_pair("SSHTC_SFTP_PUT");
+  auto [remote_again, downloaded] = path_pair("SSHTC_SFTP_GET");
+  std::string batch = (dir / "sftp.batch").string();
+  std::ofstream out(batch);
+  out << "put " << local << " " << remote << "\nget " << remote_again << " " << downloaded << "\n";
+  if (!out.flush()) throw std::runtime_error("cannot write the sftp batch " + batch);
+  std::string sftp = ssh_binary().substr(0, ssh_binary().rfind('/') + 1) + "sftp";
+  if (::access(sftp.c_str(), X_OK) != 0) cannot_do(sftp + " is not installed: apt-get install openssh-client");
+  int status = run_client({sftp, "-F", config, "-q", "-b", batch, c.host});
+  if (status != 0) session_failed("sftp -b exited " + std::to_string(status) + " (its stderr above)");
+  return 0;
+}
+
+// ssh -W: the adapter's stdin and stdout are the forwarded stream; a path is a
+// direct-streamlocal@openssh.com channel, host:port a direct-tcpip one.
+std::string forward_target() {
+  const char* path = std::getenv("SSHTC_FORWARD_PATH");
+  if (path && *path) {
+    // Measured with 9.2p1: `-W /path` is taken without a word and opens no channel at all;
+    // the session sits idle until it is killed.
+    cannot_do("ssh -W forwards to host:port only; OpenSSH has no stdio forwarding to a unix path");
+  }
+  return variable("SSHTC_FORWARD_HOST") + ":" + variable("SSHTC_FORWARD_PORT");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -115,7 +158,9 @@ int main(int argc, char** argv) {
     }
   }
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec", "stdin"});
+  c.check_scenario({"exec", "stdin", "sftp", "forward"});
+  // A variant ssh cannot do is refused before anything is dialled.
+  const std::string target = c.scenario == "forward" ? forward_target() : "";
   if (::access(ssh_binary().c_str(), X_OK) != 0) {
     cannot_do(ssh_binary() + " is not installed: apt-get install openssh-client");
   }
@@ -151,7 +196,10 @@ int main(int argc, char** argv) {
     // -T: an exec session, no pty. The host on the command line is what ssh dials on tcp;
     // behind a ProxyCommand it is only a name.
     // In the stdin scenario ssh passes its stdin on and sends EOF at its end, as it does for a user.
-    int status = run_client({ssh_binary(), "-F", config, "-T", "--", c.host, c.command}, "", c.scenario == "stdin");
+    int status = c.scenario == "sftp"      ? run_sftp(c, config, dir.path())
+                 : c.scenario == "forward" ? run_client({ssh_binary(), "-F", config, "-W", target, "--", c.host}, "", true)
+                                           : run_client({ssh_binary(), "-F", config, "-T", "--", c.host, c.command}, "",
+                                                        c.scenario == "stdin");
     if (offer) {
       std::string unsent = offer->finish();
       if (!unsent.empty() && status != 0) std::fprintf(stderr, "fd offer: %s\n", unsent.c_str());

@@ -33,7 +33,7 @@ if [ "${2:-}" = --version ]; then
   exit 0
 fi
 
-sshtc_check_scenario exec stdin
+sshtc_check_scenario exec stdin sftp forward
 # -E, not -e: -e would put sshd's debug lines into the session's own stderr.
 if [ -n "${SSHTC_LISTEN_PORT:-}" ]; then
   exec "$sshd" -D -f "$config" -E "$SSHTC_SERVER_LOG" -o "ListenAddress=$SSHTC_LISTEN_HOST:$SSHTC_LISTEN_PORT"
