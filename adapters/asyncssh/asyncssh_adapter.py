@@ -29,9 +29,9 @@ warnings.filterwarnings('ignore', message=r'.* has been deprecated')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
-                            Unsupported, check_scenario, feed_stdin,
-                            forward_target, import_or_cannot_do, one_line,
-                            opened, sftp_transfers, step)
+                            Unsupported, channel_refused, check_scenario,
+                            feed_stdin, forward_target, import_or_cannot_do,
+                            one_line, opened, sftp_transfers, step)
 
 # After the warning filters on purpose; not installed is a skip with the hint.
 asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
@@ -345,10 +345,14 @@ async def run_forward(conn: asyncssh.SSHClientConnection, env: dict) -> int:
     direct-streamlocal@openssh.com channel (EOF when it ends), the channel's
     data to our stdout until its EOF."""
     target = forward_target(env)
-    if target.path:
-        reader, writer = await conn.open_unix_connection(target.path)
-    else:
-        reader, writer = await conn.open_connection(target.host, target.port)
+    try:
+        if target.path:
+            reader, writer = await conn.open_unix_connection(target.path)
+        else:
+            reader, writer = await conn.open_connection(target.host,
+                                                        target.port)
+    except asyncssh.ChannelOpenError as exc:
+        raise channel_refused(target, exc.code, exc.reason) from exc
     start_feeding(writer)
     await copy_to(sys.stdout.buffer, reader)
     writer.close()

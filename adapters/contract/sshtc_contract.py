@@ -119,6 +119,12 @@ class ForwardTarget(NamedTuple):
     port: Optional[int]
     path: Optional[str]
 
+    def kind(self) -> str:
+        return 'direct-streamlocal@openssh.com' if self.path else 'direct-tcpip'
+
+    def address(self) -> str:
+        return self.path or f'{self.host}:{self.port}'
+
 
 def forward_target(env: dict) -> ForwardTarget:
     """SSHTC_FORWARD_PATH, or SSHTC_FORWARD_HOST and SSHTC_FORWARD_PORT."""
@@ -127,6 +133,22 @@ def forward_target(env: dict) -> ForwardTarget:
         return ForwardTarget(None, None, path)
     return ForwardTarget(env['SSHTC_FORWARD_HOST'],
                          int(env['SSHTC_FORWARD_PORT']), None)
+
+
+# RFC 4254 section 5.1: the reason codes of SSH_MSG_CHANNEL_OPEN_FAILURE.
+OPEN_FAILURE_REASONS = {1: 'SSH_OPEN_ADMINISTRATIVELY_PROHIBITED',
+                        2: 'SSH_OPEN_CONNECT_FAILED',
+                        3: 'SSH_OPEN_UNKNOWN_CHANNEL_TYPE',
+                        4: 'SSH_OPEN_RESOURCE_SHORTAGE'}
+
+
+def channel_refused(target: ForwardTarget, code: int, said: str) -> 'StepFailed':
+    """The server's refusal of the forward's channel, with its reason code
+    by name: dropbear, for one, sends no description with it."""
+    reason = OPEN_FAILURE_REASONS.get(code, 'reason code')
+    text = (f'the server refused the {target.kind()} channel to '
+            f'{target.address()}: {reason} ({code})')
+    return StepFailed(f'{text}: {said}' if said else text)
 
 
 class StdinFeeder(threading.Thread):

@@ -33,9 +33,9 @@ warnings.filterwarnings('ignore', module=r'paramiko(\.|$)')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
-                            Unsupported, check_scenario, feed_stdin,
-                            forward_target, import_or_cannot_do, one_line,
-                            opened, sftp_transfers, step)
+                            Unsupported, channel_refused, check_scenario,
+                            feed_stdin, forward_target, import_or_cannot_do,
+                            one_line, opened, sftp_transfers, step)
 
 # After the warning filter on purpose; not installed is a skip with the hint.
 paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
@@ -229,8 +229,12 @@ def run_forward(transport: paramiko.Transport, env: dict) -> int:
     target = forward_target(env)
     # The originator address is ours to choose (RFC 4254 7.2); sshd and
     # dropbear only log it.
-    channel = transport.open_channel('direct-tcpip', (target.host, target.port),
-                                     ('127.0.0.1', 0))
+    try:
+        channel = transport.open_channel(target.kind(),
+                                         (target.host, target.port),
+                                         ('127.0.0.1', 0))
+    except paramiko.ChannelException as exc:
+        raise channel_refused(target, exc.code, exc.text) from exc
     start_feeding(channel)
     copy_to(sys.stdout.buffer, channel.recv)
     channel.close()
