@@ -31,7 +31,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
                             Unsupported, channel_refused, check_scenario,
                             feed_stdin, forward_target, import_or_cannot_do,
-                            one_line, opened, sftp_transfers, step)
+                            one_line, opened, pass_on, sftp_transfers,
+                            step)
 
 # After the warning filters on purpose; not installed is a skip with the hint.
 asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
@@ -267,15 +268,14 @@ def connect_options(env: dict, stream: Optional[object]) -> dict:
     return kwargs
 
 
-async def copy_to(out: Any, reader: asyncssh.SSHReader) -> None:
-    """`reader` (a channel's stdout or stderr) to the binary stream `out`
-    until the channel's EOF, flushed as it comes."""
+async def copy_to(stream: str, reader: asyncssh.SSHReader) -> None:
+    """`reader` (a channel's stdout or stderr) to our `stream` ('stdout' or
+    'stderr') until the channel's EOF."""
     while True:
         data = await reader.read(32768)
         if not data:
             break
-        out.write(data)
-        out.flush()
+        pass_on(stream, data)
 
 
 def start_feeding(writer: asyncssh.SSHWriter) -> StdinFeeder:
@@ -313,8 +313,8 @@ async def run_exec(conn: asyncssh.SSHClientConnection, env: dict) -> int:
         process.stdin.write_eof()
     # Both at once: asyncssh stops reading the channel while either
     # stream's buffer is full, so an unread stderr could stall stdout.
-    await asyncio.gather(copy_to(sys.stdout.buffer, process.stdout),
-                         copy_to(sys.stderr.buffer, process.stderr))
+    await asyncio.gather(copy_to('stdout', process.stdout),
+                         copy_to('stderr', process.stderr))
     # Also when the remote exited before our stdin ended: the feeder stops
     # on the closed channel, and the status is the answer.
     await process.wait_closed()
@@ -354,7 +354,7 @@ async def run_forward(conn: asyncssh.SSHClientConnection, env: dict) -> int:
     except asyncssh.ChannelOpenError as exc:
         raise channel_refused(target, exc.code, exc.reason) from exc
     start_feeding(writer)
-    await copy_to(sys.stdout.buffer, reader)
+    await copy_to('stdout', reader)
     writer.close()
     return 0
 

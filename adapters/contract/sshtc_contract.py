@@ -63,6 +63,20 @@ def step(what: str):
         raise StepFailed(f'{what}: {one_line(exc)}') from exc
 
 
+def pass_on(stream: str, data: bytes) -> None:
+    """Data from the remote's `stream` ('stdout' or 'stderr') onto ours,
+    flushed as it comes. Our reader gone (EPIPE: `adapter | head -c N`) is a
+    StepFailed that says so: a BrokenPipeError alone reads like a lost
+    connection."""
+    out = getattr(sys, stream).buffer
+    try:
+        out.write(data)
+        out.flush()
+    except OSError as exc:
+        raise StepFailed(f'passing the remote {stream} on to ours: '
+                         f'{one_line(exc)}') from exc
+
+
 def import_or_cannot_do(module: str, package: str):
     """The module, or exit CANNOT_DO naming the Debian package to install."""
     try:

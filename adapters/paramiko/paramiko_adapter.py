@@ -35,7 +35,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
                             Unsupported, channel_refused, check_scenario,
                             feed_stdin, forward_target, import_or_cannot_do,
-                            one_line, opened, sftp_transfers, step)
+                            one_line, opened, pass_on, sftp_transfers,
+                            step)
 
 # After the warning filter on purpose; not installed is a skip with the hint.
 paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
@@ -166,15 +167,14 @@ def connect(transport: paramiko.Transport, env: dict) -> None:
     transport.auth_publickey(env['SSHTC_USER'], identity)
 
 
-def copy_to(out, read: Callable[[int], bytes]) -> None:
-    """`read` (a channel's recv or recv_stderr) to the binary stream `out`
-    until the channel's EOF, flushed as it comes."""
+def copy_to(stream: str, read: Callable[[int], bytes]) -> None:
+    """`read` (a channel's recv or recv_stderr) to our `stream` ('stdout' or
+    'stderr') until the channel's EOF."""
     while True:
         data = read(32768)
         if not data:
             break
-        out.write(data)
-        out.flush()
+        pass_on(stream, data)
 
 
 def start_feeding(channel: paramiko.Channel) -> StdinFeeder:
@@ -196,9 +196,9 @@ def run_exec(transport: paramiko.Transport, env: dict) -> int:
     # Both streams are read at once: paramiko gives the remote window back
     # only for what is read, so an unread stderr could stall stdout.
     stderr = threading.Thread(target=copy_to,
-                              args=(sys.stderr.buffer, channel.recv_stderr))
+                              args=('stderr', channel.recv_stderr))
     stderr.start()
-    copy_to(sys.stdout.buffer, channel.recv)
+    copy_to('stdout', channel.recv)
     stderr.join()
     # Also when the remote exited before our stdin ended: the feeder stops
     # on the closed channel, and the status is the answer.
@@ -236,7 +236,7 @@ def run_forward(transport: paramiko.Transport, env: dict) -> int:
     except paramiko.ChannelException as exc:
         raise channel_refused(target, exc.code, exc.text) from exc
     start_feeding(channel)
-    copy_to(sys.stdout.buffer, channel.recv)
+    copy_to('stdout', channel.recv)
     channel.close()
     return 0
 
