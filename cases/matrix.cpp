@@ -75,6 +75,16 @@ MatrixNames matrix_names() {
     }
   }
   names.scenarios = scenario_names();
+  // Every case of every scenario, deep ones included: gtest has them all registered.
+  const auto* unit = testing::UnitTest::GetInstance();
+  for (int i = 0; i < unit->total_test_suite_count(); ++i) {
+    const auto* suite = unit->GetTestSuite(i);
+    if (std::string(suite->name()).rfind("Matrix/", 0) != 0) continue;
+    for (int j = 0; j < suite->total_test_count(); ++j) {
+      std::string test = suite->GetTestInfo(j)->name();
+      add(names.cases, scenario_of_suite(suite->name()) + "/" + test.substr(0, test.find('/')));
+    }
+  }
   return names;
 }
 
@@ -236,6 +246,7 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   facts.server = cell.server.name;
   facts.column = cell.column();
   facts.scenario = scenario();
+  facts.test = record.test;
   const RunDirectory& run = RunContext::get().run;
   if (auto client_answer = compliance_failure(cell.client, run)) {
     facts.noncompliant = client_answer;

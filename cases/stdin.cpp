@@ -65,6 +65,54 @@ TEST_P(Stdin, BothWaysAtOnce) {
   });
 }
 
+// What the server's log says of its key exchanges: the lines with the marker its --version
+// left in its state directory (kex-log-marker), or nothing when it left none.
+std::optional<int> key_exchanges(const Implementation& server, const fs::path& case_dir) {
+  std::string marker = read_file(server_state(server, RunContext::get().run) / "kex-log-marker");
+  marker = marker.substr(0, marker.find('\n'));
+  if (marker.empty()) return std::nullopt;
+  std::string log = read_file(case_dir / "server.log");
+  int count = 0;
+  for (auto at = log.find(marker); at != std::string::npos; at = log.find(marker, at + marker.size())) ++count;
+  return count;
+}
+
+// The echo of BothWaysAtOnce with the server re-keying every 256 KiB: several key exchanges in
+// the middle of both streams, which the client must take without losing or repeating a byte.
+TEST_P(Stdin, RekeyUnderLoad) {
+  constexpr uint64_t kRekeyBytes = 256 * 1024;
+  Payload sent;
+  std::string label;
+  fs::path dir;
+  run_case([&](const fs::path& case_dir) {
+    dir = case_dir;
+    sent = payload(RunContext::get().run, "stdin", bulk_bytes());
+    label = "cat of " + sent.describe() + ", the server re-keying every " + std::to_string(kRekeyBytes) + " bytes";
+    CaseInput input{"cat", sent.path, label};
+    input.variables = {{"SSHTC_REKEY_BYTES", std::to_string(kRekeyBytes)}};
+    input.bytes = 2 * sent.size;
+    return input;
+  }, [&](const SessionResult& session) -> std::optional<std::string> {
+    if (session.client_hung()) {
+      return "the echo stalled across a key exchange: " + std::to_string(session.client_stdout.size()) + " of " +
+             std::to_string(sent.size) + " bytes had come back when the client was killed";
+    }
+    if (session.client.code != 0) {
+      return where(label) + ": client " + session.client.describe() + ", expected exit 0 — adapter: " +
+             first_line(session.client_stderr);
+    }
+    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
+    // The first exchange and at least two re-keys, or the case proved nothing.
+    auto exchanges = key_exchanges(GetParam().server, dir);
+    if (!exchanges) return where(label) + ": the server " + GetParam().server.name + " left no kex-log-marker to count its key exchanges by";
+    if (*exchanges < 3) {
+      return where(label) + ": the server's log shows " + std::to_string(*exchanges) +
+             " key exchange(s), fewer than the 3 it should have made: it did not re-key";
+    }
+    return std::nullopt;
+  });
+}
+
 // The remote stops reading and exits while the client's stdin has no end: the client stops
 // sending and exits with the remote's status.
 TEST_P(Stdin, RemoteExitsWhileClientSends) {

@@ -100,10 +100,11 @@ void check_names(const Expectation& e, const MatrixNames& names) {
                              "s: " + joined(rows) + ")");
   }
   for (const auto& glob : e.scenarios) {
-    if (std::none_of(names.scenarios.begin(), names.scenarios.end(),
-                     [&](const auto& scenario) { return glob_matches(glob, scenario); })) {
-      throw std::runtime_error(e.source + ": no scenario is named '" + glob + "' (scenarios: " +
-                               joined(names.scenarios) + ")");
+    bool one_case = glob.find('/') != std::string::npos;
+    const auto& known = one_case ? names.cases : names.scenarios;
+    if (std::none_of(known.begin(), known.end(), [&](const auto& name) { return glob_matches(glob, name); })) {
+      throw std::runtime_error(e.source + ": no " + (one_case ? "case is named '" : "scenario is named '") + glob +
+                               "' (" + (one_case ? "cases: " : "scenarios: ") + joined(known) + ")");
     }
   }
   for (const auto& entry : e.transports) {
@@ -128,10 +129,12 @@ void check_names(const Expectation& e, const MatrixNames& names) {
 
 bool Expectation::covers(const std::string& name, const std::string& version,
                          const std::string& transport, const std::string& server,
-                         const std::string& scenario) const {
+                         const std::string& scenario, const std::string& test) const {
+  auto scenario_matches = [&](const std::string& glob) {
+    return glob.find('/') == std::string::npos ? glob_matches(glob, scenario) : glob_matches(glob, scenario + "/" + test);
+  };
   return glob_matches(client, name) && version_in_range(version, versions) &&
-         std::any_of(scenarios.begin(), scenarios.end(),
-                     [&](const std::string& glob) { return glob_matches(glob, scenario); }) &&
+         std::any_of(scenarios.begin(), scenarios.end(), scenario_matches) &&
          std::any_of(transports.begin(), transports.end(),
                      [&](const std::string& entry) { return entry_matches(entry, transport, server); });
 }
@@ -154,9 +157,9 @@ std::vector<Expectation> load_expectations(const fs::path& file, const MatrixNam
     Expectation e{fields[0], fields[1], split(fields[2], ","), fields[4], fields[5],
                   fields[6], fields[7], where, split(fields[3], ",")};
     // A misspelt rule would never match, and its cells would read XPASS for the wrong reason.
-    if (!is_rule(e.rule) && e.rule != kSessionFails && e.rule != kSessionHangs) {
+    if (!is_rule(e.rule) && e.rule != kSessionFails && e.rule != kSessionHangs && e.rule != kSessionMayHang) {
       throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " +
-                               kSessionFails + " or " + kSessionHangs + ")");
+                               kSessionFails + ", " + kSessionHangs + " or " + kSessionMayHang + ")");
     }
     if (e.side != "client" && e.side != "server") {
       throw std::runtime_error(where + ": side must be client or server, not '" + e.side + "'");

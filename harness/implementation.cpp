@@ -169,7 +169,7 @@ Environment adapter_base_environment(const RunDirectory& run, const Implementati
   if (adapter.is_server()) {
     env["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
     // Its own directory for the whole run, private like the run itself.
-    fs::path state = run.root / "servers" / adapter.name;
+    fs::path state = server_state(adapter, run);
     fs::create_directories(state);
     fs::permissions(state, fs::perms::owner_all, fs::perm_options::replace);
     env["SSHTC_SERVER_STATE"] = state.string();
@@ -178,6 +178,10 @@ Environment adapter_base_environment(const RunDirectory& run, const Implementati
     env["SSHTC_USER"] = run.user;
   }
   return env;
+}
+
+fs::path server_state(const Implementation& server, const RunDirectory& run) {
+  return run.root / "servers" / server.name;
 }
 
 ProcessSpec version_spec(const Implementation& adapter, const RunDirectory& run, const fs::path& scratch) {

@@ -62,6 +62,8 @@ Environment adapter_base_environment(const RunDirectory& run, const Implementati
 // The adapter's one-line `--version`, asked once per run and kept in the run directory. A
 // server's --version is also its once-per-run preparation (of SSHTC_SERVER_STATE).
 std::string version(const Implementation& adapter, const RunDirectory& run);
+// A server's own directory for the run (SSHTC_SERVER_STATE), which its --version prepares.
+std::filesystem::path server_state(const Implementation& server, const RunDirectory& run);
 // An adapter whose --version exits kCannotDo cannot run on this machine: the reason (its cells
 // are SKIP), or nothing.
 std::optional<std::string> cannot_run_here(const Implementation& adapter, const RunDirectory& run);

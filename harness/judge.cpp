@@ -34,10 +34,10 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
   // a server's session-fails (it cannot serve this transport at all) settles the cell too.
   std::vector<const Expectation*> expected, server_expected, server_refusals;
   for (const auto& e : expectations) {
-    if (e.side == "client" && e.covers(facts.client, facts.client_version, facts.transport, facts.server, facts.scenario)) {
+    if (e.side == "client" && e.covers(facts.client, facts.client_version, facts.transport, facts.server, facts.scenario, facts.test)) {
       expected.push_back(&e);
     }
-    if (e.side == "server" && e.covers(facts.server, "", facts.transport, facts.server, facts.scenario)) {
+    if (e.side == "server" && e.covers(facts.server, "", facts.transport, facts.server, facts.scenario, facts.test)) {
       server_expected.push_back(&e);
       if (e.rule == kSessionFails) server_refusals.push_back(&e);
     }
@@ -71,12 +71,13 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
   const bool hung = !facts.hang.empty();
   const bool session_failed = facts.client_status.code == kSessionFailed || hung;
   std::string xfail;
-  if (hung && !known(kSessionHangs)) {
+  const bool hang_known = known(kSessionHangs) || known(kSessionMayHang);
+  if (hung && !hang_known) {
     // The scenario may know what the hang means ("the remote never saw EOF on its stdin").
     errors.push_back(facts.where + ": " + facts.hang + (facts.check_failure ? "; " + *facts.check_failure : ""));
   } else if (expected.empty()) {
     if (facts.check_failure) errors.push_back(*facts.check_failure);  // the scenario's checks judge
-  } else if (session_failed && !known(kSessionFails) && !known(kSessionHangs)) {
+  } else if (session_failed && !known(kSessionFails) && !hang_known) {
     errors.push_back(facts.where + ": the session failed (" + facts.client_said +
                      "), and no expectation of this cell says it should");
   } else {
@@ -87,10 +88,10 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
       auto seen = std::find_if(findings.begin(), findings.end(), [&](const Observation& finding) {
         return finding.side == e->side && finding.rule == e->rule;
       });
-      bool observed = e->rule == kSessionFails   ? session_failed
-                      : e->rule == kSessionHangs ? hung
+      bool observed = e->rule == kSessionFails                                ? session_failed
+                      : e->rule == kSessionHangs || e->rule == kSessionMayHang ? hung
                                                  : seen != findings.end();
-      if (!observed && server_refused) continue;
+      if (!observed && (server_refused || e->rule == kSessionMayHang)) continue;
       if (!observed) {
         stale.push_back(facts.where + ": XPASS: expected " + e->side + " " + e->rule + " (" + e->reference +
                         ", " + e->source + ") but the cell is clean: the expectation is stale, or the " +

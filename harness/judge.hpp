@@ -23,6 +23,7 @@ struct CaseFacts {
   std::string server;
   std::string column;  // as the matrix shows it: "socketpair", "socketpair@dropbear-i"
   std::string scenario;
+  std::string test;    // the case: "EchoRoundTrip"
 
   std::optional<std::string> noncompliant;  // the adapter failed the compliance probe: its answer
   std::optional<std::string> unavailable;   // the machine cannot give this cell (SKIP)

@@ -72,7 +72,8 @@ const MatrixNames kNames = {{"asyncssh", "libssh"},
                             {"sshd-i", "dropbear-i", "sshd-D"},
                             {{"unix", "sshd-i"}, {"pipe", "sshd-i"}, {"unix", "dropbear-i"},
                              {"pipe", "dropbear-i"}, {"tcp4", "sshd-D"}},
-                            {"exec"}};
+                            {"exec"},
+                            {"exec/EchoRoundTrip"}};
 
 // The error that loading `text` as an expectations file gives, or "" when it loads.
 std::string load_error(const std::string& text) {
@@ -106,6 +107,9 @@ TEST(Expectations, EveryNameMustExistAndGlobsMustMatchSomething) {
                 "1: '*@dropbear' names no column"), std::string::npos);
   EXPECT_EQ(load_error("libssh | * | unix | sftp | client | session-fails | r | w\n"),
             "1: no scenario is named 'sftp' (scenarios: exec)");
+  EXPECT_EQ(load_error("libssh | * | unix | exec/EchoRoundTrip | client | session-hangs | r | w\n"), "");
+  EXPECT_EQ(load_error("libssh | * | unix | exec/EchoRoundtrip | client | session-may-hang | r | w\n"),
+            "1: no case is named 'exec/EchoRoundtrip' (cases: exec/EchoRoundTrip)");
   EXPECT_EQ(load_error("libssh | * | *@dropbear-i,unix@sshd-i,tcp4@sshd-D | exec,e* | client | session-fails | r | w\n"
                        "* | * | * | * | client | session-fails | r | w\n"
                        "sshd-? | * | pipe | * | server | session-fails | r | w\n"),

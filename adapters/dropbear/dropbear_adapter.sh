@@ -49,6 +49,12 @@ if [ "${1:-}" = --version ]; then
 fi
 
 sshtc_check_scenario exec stdin sftp forward
+if [ -n "${SSHTC_REKEY_BYTES:-}" ]; then
+  sshtc_cannot_do "dropbear has no run-time re-key limit: KEX_REKEY_DATA (1 GB) is fixed when it is built"
+fi
+if [ -n "${SSHTC_FORWARD_PATH:-}" ]; then
+  sshtc_cannot_do "dropbear serves no direct-streamlocal@openssh.com channels, only direct-tcpip"
+fi
 # dropbear -i refuses -E ("inetd mode is incompatible with ... non-syslog"): its log goes to
 # syslog, and only what it prints before that lands in the server log.
 exec 2>>"$SSHTC_SERVER_LOG"

@@ -28,14 +28,21 @@ if [ "${2:-}" = --version ]; then
     echo "sshd -t rejected the config rendered from $template: $checked" | tr '\n' ' ' >&2
     exit 1
   fi
+  # What marks a key exchange in its log at LogLevel DEBUG1 (kex.c kex_send_kexinit), for the
+  # cases that count them (SSHTC_REKEY_BYTES).
+  echo 'SSH2_MSG_KEXINIT sent' >"$SSHTC_SERVER_STATE/kex-log-marker" || exit 1
   # sshd has no --version; -V prints "OpenSSH_9.2, OpenSSL …" on stderr.
   "$sshd" -V 2>&1 | sed -n '1s/,.*//p'
   exit 0
 fi
 
 sshtc_check_scenario exec stdin sftp forward
+# SSHTC_REKEY_BYTES: re-key after that many bytes, and log each key exchange (kex-log-marker).
+if [ -n "${SSHTC_REKEY_BYTES:-}" ]; then
+  set -- -o "RekeyLimit=$SSHTC_REKEY_BYTES" -o LogLevel=DEBUG1
+fi
 # -E, not -e: -e would put sshd's debug lines into the session's own stderr.
 if [ -n "${SSHTC_LISTEN_PORT:-}" ]; then
-  exec "$sshd" -D -f "$config" -E "$SSHTC_SERVER_LOG" -o "ListenAddress=$SSHTC_LISTEN_HOST:$SSHTC_LISTEN_PORT"
+  exec "$sshd" -D -f "$config" -E "$SSHTC_SERVER_LOG" -o "ListenAddress=$SSHTC_LISTEN_HOST:$SSHTC_LISTEN_PORT" "$@"
 fi
-exec "$sshd" -i -f "$config" -E "$SSHTC_SERVER_LOG"
+exec "$sshd" -i -f "$config" -E "$SSHTC_SERVER_LOG" "$@"
