@@ -24,10 +24,12 @@ std::unique_ptr<EchoService> EchoService::on_loopback_tcp() {
   check_sys(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), length), "echo service bind");
   check_sys(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&address), &length), "echo service getsockname");
   check_sys(::listen(listener.get(), 8), "echo service listen");
-  return std::unique_ptr<EchoService>(new EchoService(std::move(listener), ntohs(address.sin_port), {}));
+  return std::unique_ptr<EchoService>(new EchoService(std::move(listener), ntohs(address.sin_port), {}, nullptr));
 }
 
-std::unique_ptr<EchoService> EchoService::on_unix_path(const fs::path& path) {
+std::unique_ptr<EchoService> EchoService::on_unix_socket() {
+  auto dir = std::make_unique<ScratchDir>("sshtc-echo");
+  fs::path path = dir->path() / "echo.sock";
   UniqueFd listener(check_sys(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "echo service socket"));
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
@@ -35,14 +37,13 @@ std::unique_ptr<EchoService> EchoService::on_unix_path(const fs::path& path) {
     throw std::runtime_error("the echo service's path is too long for AF_UNIX: " + path.string());
   }
   std::strcpy(address.sun_path, path.c_str());
-  fs::remove(path);
   check_sys(::bind(listener.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), "echo service bind");
   check_sys(::listen(listener.get(), 8), "echo service listen");
-  return std::unique_ptr<EchoService>(new EchoService(std::move(listener), 0, path));
+  return std::unique_ptr<EchoService>(new EchoService(std::move(listener), 0, path, std::move(dir)));
 }
 
-EchoService::EchoService(UniqueFd listener, int port, fs::path path)
-    : listener_(std::move(listener)), port_(port), path_(std::move(path)) {
+EchoService::EchoService(UniqueFd listener, int port, fs::path path, std::unique_ptr<ScratchDir> dir)
+    : listener_(std::move(listener)), port_(port), path_(std::move(path)), dir_(std::move(dir)) {
   int ends[2];
   check_sys(::pipe2(ends, O_CLOEXEC), "echo service pipe");
   stop_read_.reset(ends[0]);
@@ -53,7 +54,6 @@ EchoService::EchoService(UniqueFd listener, int port, fs::path path)
 EchoService::~EchoService() {
   stop_write_.reset();  // EOF on stop_read_: the thread ends what it serves and returns
   if (thread_.joinable()) thread_.join();
-  if (!path_.empty()) fs::remove(path_);
 }
 
 std::string EchoService::address() const {

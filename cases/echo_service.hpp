@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "../base/scratch_dir.hpp"
 #include "../base/unique_fd.hpp"
 
 namespace sshtc {
@@ -18,7 +19,9 @@ namespace sshtc {
 class EchoService {
  public:
   static std::unique_ptr<EchoService> on_loopback_tcp();  // 127.0.0.1, a port the kernel picks
-  static std::unique_ptr<EchoService> on_unix_path(const std::filesystem::path& path);
+  // echo.sock in a short private directory of its own: a case directory's path can be longer
+  // than sun_path's 108 bytes.
+  static std::unique_ptr<EchoService> on_unix_socket();
   EchoService(EchoService&&) = delete;  // its thread holds `this`
   ~EchoService();  // stops accepting and ends the connections it serves
 
@@ -31,7 +34,7 @@ class EchoService {
   int connections() const { return connections_; }
 
  private:
-  EchoService(UniqueFd listener, int port, std::filesystem::path path);
+  EchoService(UniqueFd listener, int port, std::filesystem::path path, std::unique_ptr<ScratchDir> dir);
   void serve();
   void echo(int fd);
 
@@ -39,6 +42,7 @@ class EchoService {
   UniqueFd stop_read_, stop_write_;  // the destructor's word to the serving thread
   int port_ = 0;
   std::filesystem::path path_;
+  std::unique_ptr<ScratchDir> dir_;  // the unix socket's, removed last
   std::atomic<uint64_t> echoed_{0};
   std::atomic<int> connections_{0};
   std::thread thread_;

@@ -12,6 +12,7 @@
 #include "matrix_text.hpp"
 #include "run_accounting.hpp"
 #include "shards.hpp"
+#include "throughput.hpp"
 
 namespace {
 
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
     std::ostringstream out;
     out << matrix.text;
     for (const auto& problem : run.run_problems) out << "\nNO-VERDICT: " << problem << "\n";
+    std::string throughput = sshtc::throughput_table(run.records);
+    if (!throughput.empty()) out << "\n" << throughput;
     double seconds = 0;
     for (const auto& record : run.records) seconds += record.seconds;
     bool passed = matrix.gate_passed && run.run_problems.empty();

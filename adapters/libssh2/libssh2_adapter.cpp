@@ -1,10 +1,13 @@
-// libssh2 behind contract v1. libssh2 has no connect of its own: on tcp the adapter dials, as
+// libssh2 behind the contract (exec; stdin, sftp and forward, of v2). libssh2 has no connect of its own: on tcp the adapter dials, as
 // every libssh2 program does, and libssh2_session_handshake() takes that one socket, or the
 // harness's descriptor on the other transports.
 //
 // `--rw-callbacks` (row libssh2-rw) replaces libssh2's send()/recv() with read(FD_IN) and
 // write(FD_OUT) callbacks: the only way libssh2 1.10 can run over two pipes.
+#include <fcntl.h>
 #include <libssh2.h>
+#include <libssh2_sftp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +16,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "../contract/contract.hpp"
 #include "../contract/dial.hpp"
@@ -102,36 +106,98 @@ void authenticate(LIBSSH2_SESSION* session, const Contract& c) {
   }
 }
 
-int exec(LIBSSH2_SESSION* session, const Contract& c) {
+// libssh2 1.10 sends a packet it could send only in part before any other: another call that
+// sends (a channel write, the window adjustment inside a read) fails with LIBSSH2_ERROR_BAD_USE
+// (transport.c, send_existing). So a non-blocking call that returned EAGAIN because the stream
+// was full for writing is called again, and nothing else, once it can write.
+template <typename Call>
+ssize_t until_sent(LIBSSH2_SESSION* session, const Stream& stream, Call call) {
+  for (;;) {
+    ssize_t rc = call();
+    if (rc != LIBSSH2_ERROR_EAGAIN || !(libssh2_session_block_directions(session) & LIBSSH2_SESSION_BLOCK_OUTBOUND)) {
+      return rc;
+    }
+    std::vector<pollfd> fds{{stream.out, POLLOUT, 0}};
+    wait_for(fds, -1);
+  }
+}
+
+// Passes on what the channel holds of the remote's stdout and stderr, each to its own stream,
+// without waiting. Reading one stream may queue packets of the other, so it goes round until a
+// whole pass found nothing: then libssh2 has read the socket dry and holds no data, and a poll()
+// of the socket is a true wait. Returns whether anything came.
+bool drain(LIBSSH2_SESSION* session, const Stream& stream, LIBSSH2_CHANNEL* channel) {
+  char buffer[16384];
+  bool any = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (int id : {0, SSH_EXTENDED_DATA_STDERR}) {
+      ssize_t n;
+      while ((n = until_sent(session, stream, [&] { return libssh2_channel_read_ex(channel, id, buffer, sizeof buffer); })) > 0) {
+        (id == 0 ? write_stdout : write_stderr)(buffer, static_cast<size_t>(n));
+        any = again = true;
+      }
+      if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) session_failed("libssh2_channel_read: " + last_error(session));
+    }
+  }
+  return any;
+}
+
+// When the relay is over: the remote command's end (exec, stdin), or the channel's EOF (forward,
+// whose far end is a socket that has no exit status).
+enum class Until { kCommandEnds, kChannelEof };
+
+// Both directions at once (contract v2): `input` into the channel, then its EOF, while the
+// channel's stdout and stderr keep coming back, in one non-blocking loop that waits in poll() on
+// stdin and the session's stream; writing all of stdin first stalls both windows under a remote
+// `cat`. The remote command's end stops the sending: libssh2 1.10 keeps no public sign of an
+// exit-status's arrival, so it is the channel's close, which libssh2_channel_wait_closed reports
+// without blocking once the remote's EOF is in (sshd and dropbear send EOF, exit-status, close).
+void relay(LIBSSH2_SESSION* session, const Stream& stream, LIBSSH2_CHANNEL* channel, int input_fd, Until until) {
+  libssh2_session_set_blocking(session, 0);
+  PendingInput input(input_fd);
+  bool eof_sent = false;
+  bool remote_closed = false;
+  for (;;) {
+    bool progressed = false;
+    if (!remote_closed && input.size() > 0) {
+      ssize_t n = until_sent(session, stream, [&] { return libssh2_channel_write(channel, input.data(), input.size()); });
+      if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) session_failed("libssh2_channel_write: " + last_error(session));
+      if (n > 0) input.consume(static_cast<size_t>(n));
+      progressed = n > 0;
+    } else if (!remote_closed && input.ended() && !eof_sent) {
+      ssize_t rc = until_sent(session, stream, [&] { return libssh2_channel_send_eof(channel); });
+      if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN) session_failed("libssh2_channel_send_eof: " + last_error(session));
+      progressed = eof_sent = rc == 0;
+    }
+    if (drain(session, stream, channel)) progressed = true;
+    if (libssh2_channel_eof(channel)) {
+      if (until == Until::kChannelEof || eof_sent || remote_closed) break;
+      ssize_t rc = until_sent(session, stream, [&] { return libssh2_channel_wait_closed(channel); });
+      if (rc < 0 && rc != LIBSSH2_ERROR_EAGAIN) session_failed("libssh2_channel_wait_closed: " + last_error(session));
+      // Once the remote command has ended nothing more is sent, not even EOF: its stdin may
+      // never end (/dev/zero).
+      if (rc == 0) remote_closed = progressed = true;
+    }
+    // A window adjustment read while draining lets the pending input go at once.
+    if (progressed || (!remote_closed && input.size() > 0 && libssh2_channel_window_write(channel) > 0)) continue;
+    std::vector<pollfd> fds{{stream.in, POLLIN, 0}};
+    if (!remote_closed && input.wanted_fd() >= 0) fds.push_back({input.wanted_fd(), POLLIN, 0});
+    wait_for(fds, -1);
+    if (fds.size() > 1 && fds[1].revents != 0) input.fill();
+  }
+  libssh2_session_set_blocking(session, 1);
+}
+
+// exec (stdin closed at once, like `ssh -n`) and stdin (the adapter's own stdin): the remote
+// command's stdout and stderr, and its exit status as the adapter's.
+int run_command(LIBSSH2_SESSION* session, const Stream& stream, const Contract& c) {
   LIBSSH2_CHANNEL* channel = libssh2_channel_open_session(session);
   if (!channel) session_failed("channel open: " + last_error(session));
-  // The contract carries stdout only; unread stderr would otherwise fill the channel window.
-  libssh2_channel_handle_extended_data2(channel, LIBSSH2_CHANNEL_EXTENDED_DATA_IGNORE);
   if (libssh2_channel_exec(channel, c.command.c_str()) != 0) {
     session_failed("exec: " + last_error(session));
   }
-  if (c.scenario == "stdin") {
-    // Contract v2: our stdin to the remote command, then EOF. All of it is written before any
-    // output is read: enough for a command that answers after EOF, as the stdin cases' does;
-    // one that talks while it reads will need the two directions interleaved.
-    char input[16384];
-    ssize_t got;
-    while ((got = ::read(STDIN_FILENO, input, sizeof input)) > 0 || (got < 0 && errno == EINTR)) {
-      for (ssize_t sent = 0; got > 0 && sent < got;) {
-        ssize_t n = libssh2_channel_write(channel, input + sent, static_cast<size_t>(got - sent));
-        if (n < 0) session_failed("libssh2_channel_write: " + last_error(session));
-        sent += n;
-      }
-    }
-    if (got < 0) session_failed(std::string("reading stdin: ") + std::strerror(errno));
-  }
-  // EOF on the remote stdin: at once in exec, like `ssh -n`, so that a command that reads stdin
-  // cannot hang; after our stdin in the stdin scenario.
-  libssh2_channel_send_eof(channel);
-  char buffer[16384];
-  ssize_t n;
-  while ((n = libssh2_channel_read(channel, buffer, sizeof buffer)) > 0) write_stdout(buffer, n);
-  if (n < 0) session_failed("libssh2_channel_read: " + last_error(session));
+  relay(session, stream, channel, c.scenario == "stdin" ? STDIN_FILENO : -1, Until::kCommandEnds);
   // The exit-status request arrives before the server's close; waiting for the close makes sure
   // it has been read.
   if (libssh2_channel_close(channel) != 0 || libssh2_channel_wait_closed(channel) != 0) {
@@ -143,6 +209,69 @@ int exec(LIBSSH2_SESSION* session, const Contract& c) {
   int status = libssh2_channel_get_exit_status(channel);
   libssh2_channel_free(channel);
   return status;
+}
+
+// forward (contract v2): stdio over a direct-tcpip channel, as `ssh -W` does.
+int forward(LIBSSH2_SESSION* session, const Stream& stream, const Contract& c) {
+  // The originator address is informational (RFC 4254 7.2).
+  LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(session, c.forward.host.c_str(), c.forward.port, "127.0.0.1", 0);
+  if (!channel) session_failed("forward channel to " + c.forward.describe() + ": " + last_error(session));
+  relay(session, stream, channel, STDIN_FILENO, Until::kChannelEof);
+  libssh2_channel_close(channel);
+  libssh2_channel_free(channel);
+  return 0;
+}
+
+// The reason of a failed sftp call: the server's SFTP status when it sent one, and libssh2's error.
+[[noreturn]] void sftp_failed(LIBSSH2_SESSION* session, LIBSSH2_SFTP* sftp, const std::string& what) {
+  std::string status;
+  if (libssh2_session_last_errno(session) == LIBSSH2_ERROR_SFTP_PROTOCOL) {
+    status = sftp_status_name(libssh2_sftp_last_error(sftp)) + ": ";
+  }
+  session_failed(what + ": " + status + last_error(session));
+}
+
+LIBSSH2_SFTP_HANDLE* open_remote(LIBSSH2_SESSION* session, LIBSSH2_SFTP* sftp, const std::string& path,
+                                 unsigned long flags, const char* purpose) {
+  LIBSSH2_SFTP_HANDLE* file =
+      libssh2_sftp_open(sftp, path.c_str(), flags, LIBSSH2_SFTP_S_IRUSR | LIBSSH2_SFTP_S_IWUSR);
+  if (!file) sftp_failed(session, sftp, "libssh2_sftp_open(" + path + ") for " + purpose);
+  return file;
+}
+
+// sftp (contract v2): upload, then download, over the sftp subsystem.
+int transfer_files(LIBSSH2_SESSION* session, const Contract& c) {
+  LIBSSH2_SFTP* sftp = libssh2_sftp_init(session);
+  if (!sftp) session_failed("libssh2_sftp_init: " + last_error(session));
+  char buffer[32768];
+
+  const SftpPlan& plan = c.sftp;
+  int local = open_local(plan.put_local, O_RDONLY);
+  LIBSSH2_SFTP_HANDLE* remote =
+      open_remote(session, sftp, plan.put_remote, LIBSSH2_FXF_WRITE | LIBSSH2_FXF_CREAT | LIBSSH2_FXF_TRUNC, "writing");
+  while (size_t got = read_local(local, buffer, sizeof buffer, plan.put_local)) {
+    // libssh2 1.10 pipelines the write requests and may take less than it was given.
+    for (size_t sent = 0; sent < got;) {
+      ssize_t n = libssh2_sftp_write(remote, buffer + sent, got - sent);
+      if (n < 0) sftp_failed(session, sftp, "libssh2_sftp_write(" + plan.put_remote + ")");
+      sent += static_cast<size_t>(n);
+    }
+  }
+  close_local(local, plan.put_local);
+  // The server may report a failed write (a full disk) only at the close.
+  if (libssh2_sftp_close(remote) != 0) sftp_failed(session, sftp, "libssh2_sftp_close(" + plan.put_remote + ")");
+
+  remote = open_remote(session, sftp, plan.get_remote, LIBSSH2_FXF_READ, "reading");
+  local = open_local(plan.get_local, O_WRONLY | O_CREAT | O_TRUNC);
+  ssize_t got;
+  while ((got = libssh2_sftp_read(remote, buffer, sizeof buffer)) > 0) {
+    write_local(local, buffer, static_cast<size_t>(got), plan.get_local);
+  }
+  if (got < 0) sftp_failed(session, sftp, "libssh2_sftp_read(" + plan.get_remote + ")");
+  close_local(local, plan.get_local);
+  libssh2_sftp_close(remote);
+  libssh2_sftp_shutdown(sftp);
+  return 0;
 }
 
 bool has_flag(int argc, char** argv, const char* flag) {
@@ -161,7 +290,11 @@ int main(int argc, char** argv) {
   }
   const bool rw_callbacks = has_flag(argc, argv, "--rw-callbacks");
   Contract c = Contract::from_environment();
-  c.check_scenario({"exec", "stdin"});
+  c.check_scenario({"exec", "stdin", "sftp", "forward"});
+  if (c.scenario == "forward" && c.forward.is_unix()) {
+    cannot_do("libssh2 has no direct-streamlocal channels: libssh2 1.10 opens direct-tcpip only "
+              "(libssh2_channel_direct_tcpip_ex), not direct-streamlocal@openssh.com to " + c.forward.describe());
+  }
   if (c.fd_in != c.fd_out && !rw_callbacks) {
     cannot_do("libssh2 sends and receives on one socket (send()/recv() on the descriptor given to "
               "libssh2_session_handshake); this transport has separate read and write descriptors "
@@ -181,7 +314,9 @@ int main(int argc, char** argv) {
   }
   check_host_key(session, c);
   authenticate(session, c);
-  int status = exec(session, c);
+  int status = c.scenario == "sftp"      ? transfer_files(session, c)
+               : c.scenario == "forward" ? forward(session, stream, c)
+                                         : run_command(session, stream, c);
   libssh2_session_disconnect(session, "done");
   libssh2_session_free(session);
   libssh2_exit();

@@ -38,6 +38,8 @@ fi
 
 sshtc_check_scenario exec stdin sftp forward
 # SSHTC_REKEY_BYTES: re-key after that many bytes, and log each key exchange (kex-log-marker).
+# The positional parameters become sshd's extra options.
+set --
 if [ -n "${SSHTC_REKEY_BYTES:-}" ]; then
   set -- -o "RekeyLimit=$SSHTC_REKEY_BYTES" -o LogLevel=DEBUG1
 fi
