@@ -294,9 +294,9 @@ def start_feeding(writer: asyncssh.SSHWriter) -> StdinFeeder:
     async def end() -> None:
         writer.write_eof()
 
-    def in_loop(coroutine: Callable[..., Any]) -> Callable[..., None]:
+    def in_loop(coroutine_function: Callable[..., Any]) -> Callable[..., None]:
         return lambda *args: asyncio.run_coroutine_threadsafe(
-            coroutine(*args), loop).result()
+            coroutine_function(*args), loop).result()
 
     return feed_stdin(in_loop(send), in_loop(end))
 
