@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""AsyncSSH client adapter for ssh-transport-conformance (adapter contract v1).
+"""AsyncSSH client adapter for ssh-transport-conformance (adapter contract v2).
 
-Runs SSHTC_COMMAND over the byte stream the harness hands us and reports like
-`ssh`: the remote stdout on stdout, the remote exit status as ours, 255 with a
-one-line reason on stderr when the session fails, 89 when this adapter cannot
-do the transport or scenario.
+Runs the scenario (exec, stdin, sftp, forward) over the byte stream the
+harness hands us and reports like `ssh`: the remote stdout on stdout and its
+stderr on stderr, the remote exit status as ours, 255 with a one-line reason
+on stderr when the session fails, 89 when this adapter cannot do the
+transport or scenario.
 
 `--fix` applies upstream commit dcd1c61 (ronf/asyncssh#688, released in
 2.18.0) in-process, so the suite can show the same cell failing without it and
@@ -27,9 +28,11 @@ warnings.filterwarnings('ignore', module=r'asyncssh(\.|$)')
 warnings.filterwarnings('ignore', message=r'.* has been deprecated')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
-from sshtc_contract import (SESSION_FAILED, Unsupported,  # noqa: E402
-                            check_scenario, import_or_cannot_do, one_line,
-                            opened)
+from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
+                            Unsupported, channel_refused, check_scenario,
+                            feed_stdin, forward_target, import_or_cannot_do,
+                            one_line, opened, pass_on, sftp_transfers,
+                            step)
 
 # After the warning filters on purpose; not installed is a skip with the hint.
 asyncssh = import_or_cannot_do('asyncssh', 'python3-asyncssh')
@@ -40,7 +43,6 @@ FIX_ID = 'dcd1c61'
 FIX_BODY_SERIES = '2.10.'
 SOCKET_TRANSPORTS = {'unix', 'socketpair', 'tunnel'}
 TCP_TRANSPORTS = {'tcp4', 'tcp6'}
-SUPPORTED_SCENARIOS = {'exec', 'stdin'}
 
 
 # --- the upstream fix, applied in-process ------------------------------------
@@ -244,7 +246,7 @@ def make_connector(transport: str, env: dict) -> Optional[object]:
 
 # --- the session --------------------------------------------------------------
 
-async def run_exec(env: dict, stream: Optional[object]) -> int:
+def connect_options(env: dict, stream: Optional[object]) -> dict:
     kwargs: dict = dict(
         username=env['SSHTC_USER'],
         client_keys=[env['SSHTC_IDENTITY']],
@@ -263,30 +265,108 @@ async def run_exec(env: dict, stream: Optional[object]) -> int:
             kwargs['tunnel'] = SocketConnector(stream)
     elif stream is not None:
         kwargs['tunnel'] = stream
+    return kwargs
 
-    async with asyncssh.connect(env['SSHTC_HOST'], int(env['SSHTC_PORT']),
-                                **kwargs) as conn:
-        # exec: stdin=DEVNULL sends EOF at once, like `ssh -n`, so a command
-        # that reads stdin cannot hang the cell. stdin (contract v2): the
-        # adapter's own stdin, by name, which asyncssh reads to its end and
-        # then sends EOF.
-        source = '/dev/stdin' if env['SSHTC_SCENARIO'] == 'stdin' else asyncssh.DEVNULL
-        result = await conn.run(env['SSHTC_COMMAND'], stdin=source,
-                                encoding=None, check=False)
 
-    sys.stdout.buffer.write(result.stdout or b'')
-    sys.stdout.buffer.flush()
-    sys.stderr.buffer.write(result.stderr or b'')
-    sys.stderr.buffer.flush()
-    if result.exit_status is not None and result.exit_status >= 0:
-        return result.exit_status
+async def copy_to(stream: str, reader: asyncssh.SSHReader) -> None:
+    """`reader` (a channel's stdout or stderr) to our `stream` ('stdout' or
+    'stderr') until the channel's EOF."""
+    while True:
+        data = await reader.read(32768)
+        if not data:
+            break
+        pass_on(stream, data)
+
+
+def start_feeding(writer: asyncssh.SSHWriter) -> StdinFeeder:
+    """Our stdin to the channel, then EOF, while its data comes back here.
+
+    The feeder is a thread (see StdinFeeder); each chunk it reads runs as a
+    write and a drain in this loop, and the thread waits for the drain: the
+    channel's window paces how fast stdin is read.
+    """
+    loop = asyncio.get_running_loop()
+
+    async def send(chunk: bytes) -> None:
+        writer.write(chunk)
+        await writer.drain()
+
+    async def end() -> None:
+        writer.write_eof()
+
+    def in_loop(coroutine_function: Callable[..., Any]) -> Callable[..., None]:
+        return lambda *args: asyncio.run_coroutine_threadsafe(
+            coroutine_function(*args), loop).result()
+
+    return feed_stdin(in_loop(send), in_loop(end))
+
+
+async def run_exec(conn: asyncssh.SSHClientConnection, env: dict) -> int:
+    """Scenarios exec and stdin: the remote stdout and stderr apart, on ours,
+    as they come, and the remote exit status as ours."""
+    process = await conn.create_process(env['SSHTC_COMMAND'], encoding=None)
+    if env['SSHTC_SCENARIO'] == 'stdin':
+        start_feeding(process.stdin)
+    else:
+        # EOF on the remote stdin at once, like `ssh -n`: a command that
+        # reads stdin cannot hang the cell.
+        process.stdin.write_eof()
+    # Both at once: asyncssh stops reading the channel while either
+    # stream's buffer is full, so an unread stderr could stall stdout.
+    await asyncio.gather(copy_to('stdout', process.stdout),
+                         copy_to('stderr', process.stderr))
+    # Also when the remote exited before our stdin ended: the feeder stops
+    # on the closed channel, and the status is the answer.
+    await process.wait_closed()
+    if process.exit_status is not None and process.exit_status >= 0:
+        return process.exit_status
     # Like ssh: killed by a signal, or the channel closed without a status.
-    if result.exit_signal:
-        reason = f'remote command killed by signal {result.exit_signal[0]}'
+    if process.exit_signal:
+        reason = f'remote command killed by signal {process.exit_signal[0]}'
     else:
         reason = 'channel closed without an exit status (connection lost?)'
     print(f'asyncssh adapter: session failed: {reason}', file=sys.stderr)
     return SESSION_FAILED
+
+
+async def run_sftp(conn: asyncssh.SSHClientConnection, env: dict) -> int:
+    """Scenario sftp: the upload, then the download, over the subsystem."""
+    files = sftp_transfers(env)
+    async with conn.start_sftp_client() as sftp:
+        with step(files.upload()):
+            await sftp.put(files.put_local, files.put_remote)
+        with step(files.download()):
+            await sftp.get(files.get_remote, files.get_local)
+    return 0
+
+
+async def run_forward(conn: asyncssh.SSHClientConnection, env: dict) -> int:
+    """Scenario forward, as `ssh -W`: our stdin to a direct-tcpip or
+    direct-streamlocal@openssh.com channel (EOF when it ends), the channel's
+    data to our stdout until its EOF."""
+    target = forward_target(env)
+    try:
+        if target.path:
+            reader, writer = await conn.open_unix_connection(target.path)
+        else:
+            reader, writer = await conn.open_connection(target.host,
+                                                        target.port)
+    except asyncssh.ChannelOpenError as exc:
+        raise channel_refused(target, exc.code, exc.reason) from exc
+    start_feeding(writer)
+    await copy_to('stdout', reader)
+    writer.close()
+    return 0
+
+
+SCENARIOS = {'exec': run_exec, 'stdin': run_exec, 'sftp': run_sftp,
+             'forward': run_forward}
+
+
+async def run_session(env: dict, stream: Optional[object]) -> int:
+    async with asyncssh.connect(env['SSHTC_HOST'], int(env['SSHTC_PORT']),
+                                **connect_options(env, stream)) as conn:
+        return await SCENARIOS[env['SSHTC_SCENARIO']](conn, env)
 
 
 def main(argv: list) -> int:
@@ -300,7 +380,7 @@ def main(argv: list) -> int:
     transport = env.get('SSHTC_TRANSPORT', '')
 
     def opening() -> Callable:
-        check_scenario(env, SUPPORTED_SCENARIOS)
+        check_scenario(env, set(SCENARIOS))
         if fix:
             apply_fix()
         return make_connector(transport, env)
@@ -322,7 +402,7 @@ def main(argv: list) -> int:
 
     async def session() -> int:
         asyncio.get_running_loop().set_exception_handler(on_loop_error)
-        return await run_exec(env, stream)
+        return await run_session(env, stream)
 
     try:
         return asyncio.run(session())

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Paramiko client adapter for ssh-transport-conformance (adapter contract v1).
+"""Paramiko client adapter for ssh-transport-conformance (adapter contract v2).
 
-Runs SSHTC_COMMAND over the byte stream the harness hands us with a bare
+Runs the scenario over the byte stream the harness hands us with a bare
 paramiko.Transport (SSHClient would read ~/.ssh and the agent), and reports
-like `ssh`: the remote stdout on stdout, the remote exit status as ours, 255
-with a one-line reason on stderr when the session fails, 89 when this adapter
-cannot do the transport or scenario.
+like `ssh`: the remote stdout on stdout and its stderr on stderr, the remote
+exit status as ours, 255 with a one-line reason on stderr when the session
+fails, 89 when this adapter cannot do the transport or scenario. Scenarios:
+exec, stdin, sftp, and forward over direct-tcpip (paramiko has no
+direct-streamlocal channels).
 
 `--proxy-command FD_RELAY` gives the Transport a paramiko.ProxyCommand instead
 of the stream itself: `nc` on tcp; on the other transports FD_RELAY, the
@@ -23,15 +25,18 @@ import socket
 import sys
 import threading
 import warnings
+from typing import Callable
 
 # Newer cryptography releases warn about the ciphers paramiko imports; that
 # noise on stderr would bury the one-line reason the harness reads.
 warnings.filterwarnings('ignore', module=r'paramiko(\.|$)')
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'contract'))
-from sshtc_contract import (SESSION_FAILED, Unsupported,  # noqa: E402
-                            check_scenario, import_or_cannot_do, one_line,
-                            opened)
+from sshtc_contract import (SESSION_FAILED, StdinFeeder,  # noqa: E402
+                            Unsupported, channel_refused, check_scenario,
+                            feed_stdin, forward_target, import_or_cannot_do,
+                            one_line, opened, pass_on, sftp_transfers,
+                            step)
 
 # After the warning filter on purpose; not installed is a skip with the hint.
 paramiko = import_or_cannot_do('paramiko', 'python3-paramiko')
@@ -154,42 +159,104 @@ def check_host_key(transport: paramiko.Transport, env: dict) -> None:
             f'{len(known)} key(s) listed for it in {env["SSHTC_KNOWN_HOSTS"]}')
 
 
-def feed(channel, source) -> None:
-    """Scenario stdin: `source` to the channel, then the half-close (EOF)."""
-    while True:
-        chunk = source.read1(32768)
-        if not chunk:
-            break
-        channel.sendall(chunk)
-    channel.shutdown_write()
-
-
-def run_exec(transport: paramiko.Transport, env: dict) -> int:
+def connect(transport: paramiko.Transport, env: dict) -> None:
+    """Key exchange, the host key against known_hosts, then the user's key."""
     transport.start_client()
     check_host_key(transport, env)
     identity = paramiko.Ed25519Key.from_private_key_file(env['SSHTC_IDENTITY'])
     transport.auth_publickey(env['SSHTC_USER'], identity)
+
+
+def copy_to(stream: str, read: Callable[[int], bytes]) -> None:
+    """`read` (a channel's recv or recv_stderr) to our `stream` ('stdout' or
+    'stderr') until the channel's EOF."""
+    while True:
+        data = read(32768)
+        if not data:
+            break
+        pass_on(stream, data)
+
+
+def start_feeding(channel: paramiko.Channel) -> StdinFeeder:
+    """Our stdin to the channel, then EOF, while its data comes back here."""
+    return feed_stdin(channel.sendall, channel.shutdown_write)
+
+
+def run_exec(transport: paramiko.Transport, env: dict) -> int:
+    """Scenarios exec and stdin: the remote stdout and stderr apart, on ours,
+    and the remote exit status as ours."""
     channel = transport.open_session()
     channel.exec_command(env['SSHTC_COMMAND'])
     if env['SSHTC_SCENARIO'] == 'stdin':
-        # Contract v2: our stdin to the remote, then EOF, while its output
-        # keeps coming back here.
-        threading.Thread(target=feed, args=(channel, sys.stdin.buffer),
-                         daemon=True).start()
+        start_feeding(channel)
     else:
         # EOF on the remote stdin at once, like `ssh -n`: a command that
         # reads stdin cannot hang the cell.
         channel.shutdown_write()
-    while True:
-        data = channel.recv(32768)
-        if not data:
-            break
-        sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    # Both streams are read at once: paramiko gives the remote window back
+    # only for what is read, so an unread stderr could stall stdout.
+    stderr = threading.Thread(target=copy_to,
+                              args=('stderr', channel.recv_stderr))
+    stderr.start()
+    copy_to('stdout', channel.recv)
+    stderr.join()
+    # Also when the remote exited before our stdin ended: the feeder stops
+    # on the closed channel, and the status is the answer.
     status = channel.recv_exit_status()
     if status < 0:
         raise paramiko.SSHException('channel closed without an exit status')
     return status
+
+
+def run_sftp(transport: paramiko.Transport, env: dict) -> int:
+    """Scenario sftp: the upload, then the download, over the subsystem."""
+    files = sftp_transfers(env)
+    sftp = paramiko.SFTPClient.from_transport(transport)
+    if sftp is None:
+        raise paramiko.SSHException('no session channel for the sftp subsystem')
+    with sftp:
+        with step(files.upload()):
+            sftp.put(files.put_local, files.put_remote)
+        with step(files.download()):
+            sftp.get(files.get_remote, files.get_local)
+    return 0
+
+
+def run_forward(transport: paramiko.Transport, env: dict) -> int:
+    """Scenario forward, as `ssh -W host:port`: our stdin to a direct-tcpip
+    channel (EOF when it ends), the channel's data to our stdout until its
+    EOF. check_can_do has already refused a streamlocal target."""
+    target = forward_target(env)
+    # The originator address is ours to choose (RFC 4254 7.2); sshd and
+    # dropbear only log it.
+    try:
+        channel = transport.open_channel(target.kind(),
+                                         (target.host, target.port),
+                                         ('127.0.0.1', 0))
+    except paramiko.ChannelException as exc:
+        raise channel_refused(target, exc.code, exc.text) from exc
+    start_feeding(channel)
+    copy_to('stdout', channel.recv)
+    channel.close()
+    return 0
+
+
+SCENARIOS = {'exec': run_exec, 'stdin': run_exec, 'sftp': run_sftp,
+             'forward': run_forward}
+
+
+def check_can_do(env: dict) -> None:
+    """The scenario, and the variant of it, that paramiko can do: refused
+    with Unsupported before anything is dialled."""
+    check_scenario(env, set(SCENARIOS))
+    if env['SSHTC_SCENARIO'] == 'forward' and forward_target(env).path:
+        # open_channel packs a destination for the tcpip kinds only
+        # (transport.py), and a direct-streamlocal@openssh.com open needs a
+        # path and two reserved fields that no public method can add.
+        raise Unsupported(f'paramiko {paramiko.__version__} cannot open '
+                          f'direct-streamlocal@openssh.com channels: '
+                          f'Transport.open_channel packs a destination '
+                          f'address for the tcpip channel kinds only')
 
 
 def proxy_stderr(stream) -> str:
@@ -219,7 +286,7 @@ def main(argv: list) -> int:
 
 def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
     def opening():
-        check_scenario(env, {'exec', 'stdin'})
+        check_can_do(env)
         return (open_proxy_command(env, relay, cleanup) if relay
                 else open_stream(env))
 
@@ -228,7 +295,8 @@ def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
     transport = None
     try:
         transport = paramiko.Transport(stream)
-        return run_exec(transport, env)
+        connect(transport, env)
+        return SCENARIOS[env['SSHTC_SCENARIO']](transport, env)
     except Exception as exc:  # pylint: disable=broad-except
         # Any failure of the session is exit 255, as with ssh.
         print(f'paramiko adapter: session failed: {one_line(exc)}'
