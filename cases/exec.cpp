@@ -94,6 +94,9 @@ TEST_P(Exec, RemoteOutputArrivesWhole) {
   });
 }
 
+// The cases of the full depth only (SSHTC_DEPTH=full, nightly): the default matrix keeps the
+// ones that exercise the stream most for its time budget.
+SSHTC_DEEP_CASE(Exec, StderrStaysSeparate);
 SSHTC_DEEP_CASE(Exec, RemoteOutputArrivesWhole);
 // Its known hangs (dbclient everywhere, OpenSSH on dropbear: mkj/dropbear#379) cost the hang
 // deadline each, more than the default matrix has room for.

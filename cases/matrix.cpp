@@ -281,11 +281,12 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
                             first_line(said);
       }
       record.seconds = session.seconds;
-      record.bytes = input.bytes;
       facts.client_status = session.client;
       if (session.client_hung()) facts.hang = session.hang_description();
       facts.client_said = first_line(session.client_stderr);
       facts.check_failure = check(session);
+      // Throughput only of what arrived whole.
+      if (!facts.check_failure && !session.client_hung()) record.bytes = input.bytes;
       facts.evidence = session.evidence();
       record.case_dir = session.dir.string();
       record.adapter_stderr = session.adapter_stderr_tail();

@@ -77,10 +77,10 @@ std::optional<int> key_exchanges(const Implementation& server, const fs::path& c
   return count;
 }
 
-// The echo of BothWaysAtOnce with the server re-keying every 256 KiB: several key exchanges in
+// The echo of BothWaysAtOnce with the server re-keying every 512 KiB: several key exchanges in
 // the middle of both streams, which the client must take without losing or repeating a byte.
 TEST_P(Stdin, RekeyUnderLoad) {
-  constexpr uint64_t kRekeyBytes = 256 * 1024;
+  constexpr uint64_t kRekeyBytes = 512 * 1024;
   Payload sent;
   std::string label;
   fs::path dir;
@@ -130,6 +130,11 @@ TEST_P(Stdin, RemoteExitsWhileClientSends) {
   });
 }
 
+// BothWaysAtOnce runs by default: it needs the EOF, every byte both ways and reading while
+// sending. The rest, which tell those apart or add what costs most, run at full depth.
+SSHTC_DEEP_CASE(Stdin, ReachesTheRemote);
+SSHTC_DEEP_CASE(Stdin, RemoteExitsWhileClientSends);
+SSHTC_DEEP_CASE(Stdin, RekeyUnderLoad);
 SSHTC_SCENARIO(Stdin, "stdin");
 
 }  // namespace

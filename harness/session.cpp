@@ -121,6 +121,10 @@ void collect_client(SessionResult& result, Process& adapter, std::optional<Quitt
   auto until = deadline;
   if (server && server_exits_first(adapter, *server, deadline)) {
     until = std::min(deadline, Clock::now() + request.eof_grace);
+    // A server that refused the scenario makes the case a SKIP: nothing the client does now
+    // counts, so it does not get the grace.
+    auto status = server->exited_within(std::chrono::milliseconds(0));
+    if (status && status->code == kCannotDo) until = Clock::now();
   }
   result.client = adapter.wait_until(until);
   result.client_outlived_server = result.client.timed_out && until < deadline;
