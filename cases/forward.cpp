@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 namespace sshtc {
 namespace {
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 class Forward : public MatrixCase {
  protected:
   // The payload through a channel to `echo` and back: all of it, and the end of it.
@@ -42,10 +40,7 @@ class Forward : public MatrixCase {
         return "the forward never ended: " + std::to_string(session.client_stdout.size()) + " of " +
                std::to_string(sent.size) + " bytes had come back when the client was killed; " + traffic;
       }
-      if (session.client.code != 0) {
-        return where(label) + ": client " + session.client.describe() + ", expected exit 0 (" + traffic +
-               ") — adapter: " + first_line(session.client_stderr);
-      }
+      if (auto failed = status_check(session, label, 0, "(" + traffic + ")")) return failed;
       if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) {
         return where(label) + ": " + *differs + "; " + traffic;
       }

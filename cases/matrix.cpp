@@ -212,6 +212,13 @@ std::string MatrixCase::where(const std::string& command) const {
          command + "`";
 }
 
+std::optional<std::string> MatrixCase::status_check(const SessionResult& session, const std::string& label,
+                                                    int expected, const std::string& also) const {
+  if (session.client.code == expected) return std::nullopt;
+  return where(label) + ": client " + session.client.describe() + ", expected exit " + std::to_string(expected) +
+         (also.empty() ? "" : " " + also) + " — adapter: " + first_line(session.client_stderr);
+}
+
 SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::path& dir) const {
   const Cell& cell = GetParam();
   const RunContext& context = RunContext::get();

@@ -92,6 +92,10 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   void run_case(const Prepare& prepare, const Check& check);
   // "libssh over socketpair (sshd-i), exec `echo 1f2e`": the start of every failure message.
   std::string where(const std::string& command) const;
+  // "… client exit 255, expected exit 0 — adapter: ssh_connect: …", or nothing; `also` is
+  // said after the expected exit ("(the echo service accepted 1 connection(s) …)").
+  std::optional<std::string> status_check(const SessionResult& session, const std::string& label, int expected,
+                                          const std::string& also = "") const;
 
  private:
   std::string scenario() const;  // of the running test

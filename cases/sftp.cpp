@@ -9,8 +9,6 @@ namespace fs = std::filesystem;
 namespace sshtc {
 namespace {
 
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
 class Sftp : public MatrixCase {};
 
 // The payload uploaded to a path of the case's, then downloaded to another: both copies must
@@ -34,10 +32,7 @@ TEST_P(Sftp, PutThenGet) {
       return "the transfer stalled: " + std::to_string(fs::exists(remote) ? fs::file_size(remote) : 0) + " of " +
              std::to_string(sent.size) + " bytes had been uploaded when the client was killed";
     }
-    if (session.client.code != 0) {
-      return where(label) + ": client " + session.client.describe() + ", expected exit 0 — adapter: " +
-             first_line(session.client_stderr);
-    }
+    if (auto failed = status_check(session, label, 0)) return failed;
     if (auto differs = compare_with(sent, read_file(remote), "the uploaded file")) return where(label) + ": " + *differs;
     if (auto differs = compare_with(sent, read_file(downloaded), "the downloaded file")) return where(label) + ": " + *differs;
     return std::nullopt;

@@ -12,7 +12,20 @@ namespace {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-class Stdin : public MatrixCase {};
+class Stdin : public MatrixCase {
+ protected:
+  // A remote `cat` of `sent`: all of it came back, and the session ended with exit 0.
+  std::optional<std::string> echo_check(const SessionResult& session, const Payload& sent, const std::string& label,
+                                        const std::string& stalled) const {
+    if (session.client_hung()) {
+      return stalled + ": " + std::to_string(session.client_stdout.size()) + " of " + std::to_string(sent.size) +
+             " bytes had come back when the client was killed";
+    }
+    if (auto failed = status_check(session, label, 0)) return failed;
+    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
+    return std::nullopt;
+  }
+};
 
 // A payload of an odd size into the adapter's stdin; the remote writes what it reads to a file,
 // and must see EOF to finish. Every byte must arrive, and the end of the stream.
@@ -51,18 +64,7 @@ TEST_P(Stdin, BothWaysAtOnce) {
     CaseInput input{"cat", sent.path, label};
     input.bytes = 2 * sent.size;
     return input;
-  }, [&](const SessionResult& session) -> std::optional<std::string> {
-    if (session.client_hung()) {
-      return "the echo stalled: " + std::to_string(session.client_stdout.size()) + " of " +
-             std::to_string(sent.size) + " bytes had come back when the client was killed";
-    }
-    if (session.client.code != 0) {
-      return where(label) + ": client " + session.client.describe() + ", expected exit 0 — adapter: " +
-             first_line(session.client_stderr);
-    }
-    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
-    return std::nullopt;
-  });
+  }, [&](const SessionResult& session) { return echo_check(session, sent, label, "the echo stalled"); });
 }
 
 // What the server's log says of its key exchanges: the lines with the marker its --version
@@ -93,15 +95,7 @@ TEST_P(Stdin, RekeyUnderLoad) {
     input.bytes = 2 * sent.size;
     return input;
   }, [&](const SessionResult& session) -> std::optional<std::string> {
-    if (session.client_hung()) {
-      return "the echo stalled across a key exchange: " + std::to_string(session.client_stdout.size()) + " of " +
-             std::to_string(sent.size) + " bytes had come back when the client was killed";
-    }
-    if (session.client.code != 0) {
-      return where(label) + ": client " + session.client.describe() + ", expected exit 0 — adapter: " +
-             first_line(session.client_stderr);
-    }
-    if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;
+    if (auto failed = echo_check(session, sent, label, "the echo stalled across a key exchange")) return failed;
     // The first exchange and at least two re-keys, or the case proved nothing.
     auto exchanges = key_exchanges(GetParam().server, dir);
     if (!exchanges) return where(label) + ": the server " + GetParam().server.name + " left no kex-log-marker to count its key exchanges by";
@@ -122,11 +116,7 @@ TEST_P(Stdin, RemoteExitsWhileClientSends) {
   run_case([&](const fs::path&) { return input; },
            [&](const SessionResult& session) -> std::optional<std::string> {
     if (session.client_hung()) return std::string("the remote exited 7, and the client kept sending or waiting");
-    if (session.client.code != 7) {
-      return where(command) + ": client " + session.client.describe() + ", expected exit 7 — adapter: " +
-             first_line(session.client_stderr);
-    }
-    return std::nullopt;
+    return status_check(session, command, 7);
   });
 }
 

@@ -117,7 +117,7 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   };
   auto checked = check(reports);
   EXPECT_EQ(checked.status.code, 0) << checked.output;
-  EXPECT_NE(checked.output.find("reports agree: 6 cases, {'PASS': 6}; junit 6 cases, 0 failures, 0 skipped"),
+  EXPECT_NE(checked.output.find("reports agree: 4 cases, {'PASS': 4}; junit 4 cases, 0 failures, 0 skipped"),
             std::string::npos) << checked.output;
 
   // The page in a real browser: what headless Chromium rendered must show every cell, with its
@@ -196,7 +196,7 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   write_file("broken/junit.xml", xml);
   auto bad_junit = check(broken);
   EXPECT_EQ(bad_junit.status.code, 1) << bad_junit.output;
-  EXPECT_NE(bad_junit.output.find("junit.xml: 5 cases"), std::string::npos) << bad_junit.output;
+  EXPECT_NE(bad_junit.output.find("junit.xml: 3 cases"), std::string::npos) << bad_junit.output;
 }
 
 // The matrix's tables, notes and server findings, without what follows (throughput, which is
@@ -232,7 +232,7 @@ TEST_F(Gate, ShardsMergeIntoTheUnsplitMatrix) {
   auto merged = run_command("sshtc-report of three shards", merge, dir_ / "merge", std::chrono::seconds(30));
   EXPECT_EQ(merged.status.code, 0) << merged.output;
   EXPECT_EQ(counts_of(merged.output), counts_of(whole.output)) << merged.output;
-  EXPECT_EQ(counts_of(merged.output), "3 cells from 9 declared cases (9 PASS)");
+  EXPECT_EQ(counts_of(merged.output), "3 cells from 6 declared cases (6 PASS)");
   EXPECT_EQ(tables_of(merged.output), tables_of(whole.output)) << merged.output << "\n---\n" << whole.output;
   EXPECT_NE(merged.output.find("3 shards: "), std::string::npos) << merged.output;
   for (const char* table : {"server sshd-i (", "server dropbear-i (", "server sshd-D ("}) {
