@@ -77,7 +77,9 @@ TEST_P(Exec, RemoteOutputArrivesWhole) {
   run_case([&](const std::filesystem::path&) {
     sent = payload(RunContext::get().run, "output", bulk_bytes());
     label = "output of " + sent.describe();
-    return CaseInput{"cat " + shell_quoted(sent.path), {}, label};
+    CaseInput input{"cat " + shell_quoted(sent.path), {}, label};
+    input.bytes = sent.size;
+    return input;
   }, [&](const SessionResult& session) -> std::optional<std::string> {
     if (auto failed = status_check(session, label, 0)) return failed;
     if (auto differs = compare_with(sent, session.client_stdout, "the client's stdout")) return where(label) + ": " + *differs;

@@ -37,7 +37,9 @@ TEST_P(Stdin, ReachesTheRemote) {
     sent = payload(RunContext::get().run, "stdin", bulk_bytes());
     label = "stdin of " + sent.describe();
     received = dir / "received";
-    return CaseInput{"cat > " + shell_quoted(received) + " && echo received", sent.path, label};
+    CaseInput input{"cat > " + shell_quoted(received) + " && echo received", sent.path, label};
+    input.bytes = sent.size;
+    return input;
   }, [&](const SessionResult& session) -> std::optional<std::string> {
     std::string arrived = read_file(received);
     if (session.client_hung()) {
