@@ -1,5 +1,5 @@
-// The bulk cases' throughput as text: per client and bulk case, the median MB/s of its passing
-// cells (the session's, handshake included, so small payloads read low; --depth full's 64 MiB
+// The bulk cases' throughput as text: per client and bulk case, the median MB/s of its cells
+// where every byte arrived (the session's, handshake included, so small payloads read low; --depth full's 64 MiB
 // payloads measure the stream).
 #pragma once
 
