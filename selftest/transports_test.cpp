@@ -4,9 +4,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <fcntl.h>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "../transports/byte_pump.hpp"
+#include "../transports/shaping.hpp"
 #include "../transports/transport.hpp"
 
 namespace sshtc {
@@ -87,6 +92,73 @@ std::vector<std::string> transport_names() {
 
 INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()),
                          [](const auto& info) { return info.param; });
+
+// A shaped pump from a socketpair to `to` (a socket, or a pipe's write end): `sent` goes in at
+// once; a reader that takes its time reads it from `from`. The sizes of its reads, in order.
+std::vector<size_t> read_sizes_through(const Shaping& shaping, bool to_pipe, const std::string& sent,
+                                       std::chrono::milliseconds* took = nullptr) {
+  int in[2], out[2];
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in), "socketpair");
+  if (to_pipe) {
+    check_sys(::pipe2(out, O_CLOEXEC), "pipe");  // out[0] is read here, out[1] written by the pump
+  } else {
+    check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out), "socketpair");
+  }
+  UniqueFd writer(in[0]), reader(out[0]);
+  // Back from the far side, nothing: a pipe that is closed at once.
+  int back[2];
+  check_sys(::pipe2(back, O_CLOEXEC), "pipe");
+  ::close(back[1]);
+  StreamEnds far = to_pipe ? StreamEnds{back[0], out[1]} : StreamEnds{out[1], out[1]};
+  if (!to_pipe) ::close(back[0]);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<size_t> sizes;
+  {
+    BytePump pump(StreamEnds{in[1], in[1]}, far, shaping);
+    std::string got;
+    std::thread feed([&] { write_all(writer.get(), sent); });
+    char buffer[4096];
+    while (got.size() < sent.size()) {
+      std::this_thread::sleep_for(std::chrono::microseconds(300));  // a reader slower than the pump
+      ssize_t n = ::read(reader.get(), buffer, sizeof buffer);
+      if (n <= 0) break;
+      sizes.push_back(static_cast<size_t>(n));
+      got.append(buffer, static_cast<size_t>(n));
+    }
+    feed.join();
+    EXPECT_EQ(got, sent) << shaping.name;
+  }
+  if (took) *took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return sizes;
+}
+
+std::string some_bytes(size_t size) {
+  std::string text;
+  for (size_t i = 0; i < size; ++i) text.push_back(static_cast<char>('a' + i % 26));
+  return text;
+}
+
+TEST(Shaping, Frag1MakesEveryByteItsOwnReadOnSocketsAndPipes) {
+  for (bool to_pipe : {false, true}) {
+    auto sizes = read_sizes_through(*shaping_named("frag1"), to_pipe, some_bytes(300));
+    EXPECT_EQ(sizes.size(), 300u) << (to_pipe ? "pipe" : "socket");
+    for (size_t size : sizes) ASSERT_EQ(size, 1u) << (to_pipe ? "pipe" : "socket");
+  }
+}
+
+// The negative control of the test above: unshaped, the same slow reader gets bytes joined.
+TEST(Shaping, UnshapedTheSameReaderGetsTheBytesJoined) {
+  auto sizes = read_sizes_through(Shaping{}, false, some_bytes(300));
+  EXPECT_LT(sizes.size(), 300u);
+}
+
+TEST(Shaping, DripSendsChunksOf512BytesApart) {
+  std::chrono::milliseconds took{0};
+  auto sizes = read_sizes_through(*shaping_named("drip"), false, some_bytes(8 * 512), &took);
+  // Eight chunks with a 2 ms pause after each.
+  EXPECT_GE(took.count(), 16) << "drip took " << took.count() << " ms";
+  EXPECT_GE(sizes.size(), 2u);
+}
 
 }  // namespace
 }  // namespace sshtc

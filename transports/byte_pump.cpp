@@ -12,23 +12,12 @@ namespace {
 
 UniqueFd own(int fd, int same_as) { return UniqueFd(fd == same_as ? -1 : fd); }
 
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Passes EOF on: a socket is half-closed, a pipe's write end is left to the owner's close.
 void signal_eof(int fd) { ::shutdown(fd, SHUT_WR); }
 
 }  // namespace
 
-BytePump::BytePump(StreamEnds left, StreamEnds right)
+BytePump::BytePump(StreamEnds left, StreamEnds right, Shaping to_right, Shaping to_left)
     : left_in_(left.in),
       left_out_(own(left.out, left.in)),
       right_in_(right.in),
@@ -36,8 +25,8 @@ BytePump::BytePump(StreamEnds left, StreamEnds right)
       stop_(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd")) {
   int left_out = left_out_ ? left_out_.get() : left_in_.get();
   int right_out = right_out_ ? right_out_.get() : right_in_.get();
-  left_to_right_ = std::thread([this, right_out] { copy(left_in_.get(), right_out); });
-  right_to_left_ = std::thread([this, left_out] { copy(right_in_.get(), left_out); });
+  left_to_right_ = std::thread([this, right_out, to_right] { copy(left_in_.get(), right_out, to_right); });
+  right_to_left_ = std::thread([this, left_out, to_left] { copy(right_in_.get(), left_out, to_left); });
 }
 
 BytePump::~BytePump() {
@@ -47,7 +36,7 @@ BytePump::~BytePump() {
   right_to_left_.join();
 }
 
-void BytePump::copy(int from, int to) {
+void BytePump::copy(int from, int to, const Shaping& shaping) {
   char buffer[64 * 1024];
   pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
   for (;;) {
@@ -58,7 +47,7 @@ void BytePump::copy(int from, int to) {
     if (watch[1].revents) return;
     ssize_t n = ::read(from, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || !write_all(to, buffer, static_cast<size_t>(n))) break;
+    if (n <= 0 || !write_shaped(to, buffer, static_cast<size_t>(n), shaping, stop_.get())) break;
   }
   signal_eof(to);
   // A pipe has no half-close: only closing its write end tells the reader EOF. Each

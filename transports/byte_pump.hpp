@@ -1,11 +1,12 @@
 // Copies bytes both ways between two streams on threads of its own, the way a user-space
-// bridge (a WebRTC data channel, a websocket tunnel) does. Hostile wrappers later shape
-// what crosses here (fragmentation, delay, truncation).
+// bridge (a WebRTC data channel, a websocket tunnel) does, shaped per direction (shaping.hpp:
+// fragmentation, delay).
 #pragma once
 
 #include <thread>
 
 #include "../base/unique_fd.hpp"
+#include "shaping.hpp"
 
 namespace sshtc {
 
@@ -16,14 +17,15 @@ struct StreamEnds {
 
 class BytePump {
  public:
-  // Takes ownership of every descriptor in `left` and `right`.
-  BytePump(StreamEnds left, StreamEnds right);
+  // Takes ownership of every descriptor in `left` and `right`; each direction hands its bytes
+  // on as its shaping says (clean by default).
+  BytePump(StreamEnds left, StreamEnds right, Shaping to_right = {}, Shaping to_left = {});
   ~BytePump();  // stops both directions and joins
   BytePump(const BytePump&) = delete;
   BytePump& operator=(const BytePump&) = delete;
 
  private:
-  void copy(int from, int to);
+  void copy(int from, int to, const Shaping& shaping);
 
   UniqueFd left_in_, left_out_, right_in_, right_out_;
   UniqueFd stop_;  // an eventfd: readable once the pump is being torn down
