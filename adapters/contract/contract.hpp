@@ -2,6 +2,7 @@
 // what contract v2's scenarios (stdin, sftp, forward) need of every C++ client adapter.
 #pragma once
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/types.h>
 
@@ -73,6 +74,20 @@ int open_local(const std::string& path, int flags);
 size_t read_local(int fd, char* buffer, size_t size, const std::string& path);
 void write_local(int fd, const char* data, size_t size, const std::string& path);
 void close_local(int fd, const std::string& path);
+// The download half of the sftp scenario, whatever the library: `read_remote(buffer, size)`
+// reads as sftp_read does (bytes, 0 at the end, below 0 on an error) into a new local file at
+// `path`. False when the read failed; the caller names the library's error.
+template <typename ReadRemote>
+bool download_to_local(const std::string& path, ReadRemote read_remote) {
+  int local = open_local(path, O_WRONLY | O_CREAT | O_TRUNC);
+  char buffer[32768];
+  long got;
+  while ((got = static_cast<long>(read_remote(buffer, sizeof buffer))) > 0) {
+    write_local(local, buffer, static_cast<size_t>(got), path);
+  }
+  close_local(local, path);
+  return got == 0;
+}
 // The name of an SFTP status code (SSH_FX_*, draft-ietf-secsh-filexfer-02 section 7, the
 // protocol version both libraries speak), for the one-line reasons.
 std::string sftp_status_name(unsigned long code);

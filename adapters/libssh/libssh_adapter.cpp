@@ -303,13 +303,9 @@ int transfer_files(ssh_session session, const Contract& c) {
   if (sftp_close(remote) != SSH_NO_ERROR) sftp_failed(sftp, session, "sftp_close(" + plan.put_remote + ")");
 
   remote = open_remote(sftp, session, plan.get_remote, O_RDONLY, "reading");
-  local = open_local(plan.get_local, O_WRONLY | O_CREAT | O_TRUNC);
-  ssize_t got;
-  while ((got = sftp_read(remote, buffer, sizeof buffer)) > 0) {
-    write_local(local, buffer, static_cast<size_t>(got), plan.get_local);
+  if (!download_to_local(plan.get_local, [&](char* into, size_t size) { return sftp_read(remote, into, size); })) {
+    sftp_failed(sftp, session, "sftp_read(" + plan.get_remote + ")");
   }
-  if (got < 0) sftp_failed(sftp, session, "sftp_read(" + plan.get_remote + ")");
-  close_local(local, plan.get_local);
   sftp_close(remote);
   sftp_free(sftp);
   return 0;

@@ -262,13 +262,10 @@ int transfer_files(LIBSSH2_SESSION* session, const Contract& c) {
   if (libssh2_sftp_close(remote) != 0) sftp_failed(session, sftp, "libssh2_sftp_close(" + plan.put_remote + ")");
 
   remote = open_remote(session, sftp, plan.get_remote, LIBSSH2_FXF_READ, "reading");
-  local = open_local(plan.get_local, O_WRONLY | O_CREAT | O_TRUNC);
-  ssize_t got;
-  while ((got = libssh2_sftp_read(remote, buffer, sizeof buffer)) > 0) {
-    write_local(local, buffer, static_cast<size_t>(got), plan.get_local);
+  if (!download_to_local(plan.get_local,
+                         [&](char* into, size_t size) { return libssh2_sftp_read(remote, into, size); })) {
+    sftp_failed(session, sftp, "libssh2_sftp_read(" + plan.get_remote + ")");
   }
-  if (got < 0) sftp_failed(session, sftp, "libssh2_sftp_read(" + plan.get_remote + ")");
-  close_local(local, plan.get_local);
   libssh2_sftp_close(remote);
   libssh2_sftp_shutdown(sftp);
   return 0;
