@@ -79,6 +79,7 @@ struct Question {
   std::optional<Process> process;
   std::string answer;  // set at once when the adapter cannot even start
   std::function<std::string(const ExitStatus&, const fs::path&)> read;
+  std::chrono::seconds timeout = kProbeTimeout;  // from when every question has been asked
 };
 
 }  // namespace
@@ -138,22 +139,23 @@ void ask_every_adapter(const std::vector<Implementation>& adapters, const RunDir
         question->read = [scenario](const ExitStatus& status, const fs::path& scratch) {
           return scenario_answer(status, scratch, scenario);
         };
+        question->timeout = kScenarioAnswerTimeout;
       }
       try {
         question->process = Process::spawn(version ? version_spec(adapter, run, question->scratch.path())
-                                           : scenario.empty() ? probe_spec(adapter, run, question->scratch.path())
-                                                              : probe_spec(adapter, run, question->scratch.path(), scenario));
+                                                   : probe_spec(adapter, run, question->scratch.path(),
+                                                                scenario.empty() ? kProbeScenario : scenario));
       } catch (const SpawnError& error) {
         question->answer = version ? std::string("unknown (") + error.what() + ")" : scenario.empty() ? error.what() : "can";
       }
       questions.emplace_back(&adapter, std::move(question));
     }
   }
-  auto start = Clock::now();
+  auto asked = Clock::now();
   for (auto& [adapter, question] : questions) {
-    auto deadline = start + (question->kind.rfind("scenario-", 0) == 0 ? std::chrono::seconds(kScenarioAnswerTimeout)
-                                                                         : std::chrono::seconds(kProbeTimeout));
-    if (question->process) question->answer = question->read(question->process->wait_until(deadline), question->scratch.path());
+    if (question->process) {
+      question->answer = question->read(question->process->wait_until(asked + question->timeout), question->scratch.path());
+    }
     run.remembered(question->kind, adapter->answer_key(), [&] { return question->answer; });
   }
 }

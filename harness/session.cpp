@@ -37,9 +37,8 @@ UniqueFd open_stdin(const SessionRequest& request) {
 // `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
 // killed at its deadline cleans up nothing) goes with the session.
 ProcessSpec adapter_spec(const Implementation& client, Environment env, const ClientEndpoint& endpoint,
-                         const fs::path& case_dir, const ScratchDir& scratch, int stdin_fd) {
+                         const fs::path& case_dir, const ScratchDir& scratch) {
   ProcessSpec spec;
-  spec.stdin_fd = stdin_fd;
   spec.what = client.name + " adapter";
   spec.argv = client.command;
   spec.env = std::move(env);
@@ -92,8 +91,10 @@ class QuittingReader {
   std::thread reader_;
 };
 
-// Starts the adapter; with a quitting reader when the request has one.
+// Starts the adapter with the request's stdin, and a quitting reader when the request has one.
 Process spawn_adapter(ProcessSpec spec, const SessionRequest& request, std::optional<QuittingReader>& reader) {
+  UniqueFd input = open_stdin(request);  // the adapter's copy is all that stays open
+  spec.stdin_fd = input.get();
   if (request.stdout_reader_quits_after == 0) return Process::spawn(spec);
   reader.emplace(spec, request.stdout_reader_quits_after);
   Process adapter = Process::spawn(spec);
@@ -223,11 +224,9 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   auto connection = transport.open();
   ClientEndpoint endpoint = connection->client();
   ScratchDir scratch("sshtc-client");
-  UniqueFd input = open_stdin(request);
   std::optional<QuittingReader> reader;
   Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, transport.name(), request),
-                                               endpoint, case_dir, scratch, input.get()), request, reader);
-  input.reset();
+                                               endpoint, case_dir, scratch), request, reader);
   connection->close_client_side();
 
   std::optional<Process> served;
@@ -266,11 +265,9 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   endpoint.host = "127.0.0.1";
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
-  UniqueFd input = open_stdin(request);
   std::optional<QuittingReader> reader;
   Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
-                                               endpoint, case_dir, scratch, input.get()), request, reader);
-  input.reset();
+                                               endpoint, case_dir, scratch), request, reader);
   collect_client(result, adapter, reader, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;
