@@ -122,6 +122,29 @@ ssize_t until_sent(LIBSSH2_SESSION* session, const Stream& stream, Call call) {
   }
 }
 
+// While until_sent waits to finish a packet, nothing is read. A server that stops reading while
+// it holds much output for us (sshd reads its client only while less than 128 KiB waits to go
+// out: serverloop.c, ssh_packet_not_very_much_data_to_write) would then wait for us as we wait
+// for it, in a forward or an echo under load. A receive window of 64 KiB keeps what the server
+// may hold for us below that, so it goes on reading and our packet goes out.
+constexpr unsigned kReceiveWindow = 64 * 1024;
+
+// A channel of `type` with that window; `message` is the type's own part of the open request.
+LIBSSH2_CHANNEL* open_channel(LIBSSH2_SESSION* session, const std::string& type, const std::string& message = "") {
+  return libssh2_channel_open_ex(session, type.c_str(), static_cast<unsigned>(type.size()), kReceiveWindow,
+                                 LIBSSH2_CHANNEL_PACKET_DEFAULT, message.empty() ? nullptr : message.data(),
+                                 static_cast<unsigned>(message.size()));
+}
+
+// RFC 4254's string and uint32, for the direct-tcpip request (7.2).
+void put_uint32(std::string& out, uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+void put_string(std::string& out, const std::string& text) {
+  put_uint32(out, static_cast<uint32_t>(text.size()));
+  out += text;
+}
+
 // Passes on what the channel holds of the remote's stdout and stderr, each to its own stream,
 // without waiting. Reading one stream may queue packets of the other, so it goes round until a
 // whole pass found nothing: then libssh2 has read the socket dry and holds no data, and a poll()
@@ -192,7 +215,7 @@ void relay(LIBSSH2_SESSION* session, const Stream& stream, LIBSSH2_CHANNEL* chan
 // exec (stdin closed at once, like `ssh -n`) and stdin (the adapter's own stdin): the remote
 // command's stdout and stderr, and its exit status as the adapter's.
 int run_command(LIBSSH2_SESSION* session, const Stream& stream, const Contract& c) {
-  LIBSSH2_CHANNEL* channel = libssh2_channel_open_session(session);
+  LIBSSH2_CHANNEL* channel = open_channel(session, "session");
   if (!channel) session_failed("channel open: " + last_error(session));
   if (libssh2_channel_exec(channel, c.command.c_str()) != 0) {
     session_failed("exec: " + last_error(session));
@@ -213,8 +236,14 @@ int run_command(LIBSSH2_SESSION* session, const Stream& stream, const Contract& 
 
 // forward (contract v2): stdio over a direct-tcpip channel, as `ssh -W` does.
 int forward(LIBSSH2_SESSION* session, const Stream& stream, const Contract& c) {
-  // The originator address is informational (RFC 4254 7.2).
-  LIBSSH2_CHANNEL* channel = libssh2_channel_direct_tcpip_ex(session, c.forward.host.c_str(), c.forward.port, "127.0.0.1", 0);
+  // What libssh2_channel_direct_tcpip_ex sends, with our window. The originator address is
+  // informational (RFC 4254 7.2).
+  std::string request;
+  put_string(request, c.forward.host);
+  put_uint32(request, static_cast<uint32_t>(c.forward.port));
+  put_string(request, "127.0.0.1");
+  put_uint32(request, 0);
+  LIBSSH2_CHANNEL* channel = open_channel(session, "direct-tcpip", request);
   if (!channel) session_failed("forward channel to " + c.forward.describe() + ": " + last_error(session));
   relay(session, stream, channel, STDIN_FILENO, Until::kChannelEof);
   libssh2_channel_close(channel);
