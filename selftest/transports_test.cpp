@@ -241,6 +241,24 @@ TEST(Shaping, CoalesceDeliversTheBannerAndTheKexinitInOneRead) {
   EXPECT_EQ(first, "SSH-2.0-OpenSSH_9.2p1\r\n" + std::string(1000, 'K'));
 }
 
+// A server whose line is all it says until the client speaks still has it delivered, once the
+// hold is over.
+TEST(Shaping, CoalesceDeliversALoneLineAfterItsHold) {
+  int client[2], server[2];
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, client), "socketpair");
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, server), "socketpair");
+  UniqueFd client_end(client[0]), server_end(server[0]);
+  Shaping coalesce = find_variant("coalesce").to_client;
+  BytePump pump(StreamEnds{client[1], client[1]}, StreamEnds{server[1], server[1]}, {}, coalesce);
+  auto start = std::chrono::steady_clock::now();
+  write_all(server_end.get(), "SSH-2.0-OpenSSH_9.2p1\r\n");
+  pollfd readable{client_end.get(), POLLIN, 0};
+  ASSERT_EQ(::poll(&readable, 1, 3000), 1);
+  auto held = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(held, coalesce.hold_first);
+  EXPECT_LT(held, coalesce.hold_first + std::chrono::milliseconds(400));
+}
+
 // Its negative control: unshaped, the first read is the identification line alone.
 TEST(Shaping, UnshapedTheBannerArrivesAlone) {
   EXPECT_EQ(first_read_of_banner_then_kexinit(Shaping{}), "SSH-2.0-OpenSSH_9.2p1\r\n");

@@ -38,13 +38,15 @@ BytePump::~BytePump() {
   right_to_left_.join();
 }
 
-ssize_t BytePump::gather(int from, char* buffer, size_t size, const Shaping& shaping) {
+ssize_t BytePump::gather(int from, char* buffer, size_t size, const Shaping& shaping, bool first) {
   ssize_t got = ::read(from, buffer, size);
-  if (got <= 0 || shaping.gather.count() == 0) return got;
+  auto window = first && shaping.hold_first.count() > 0 ? shaping.hold_first : shaping.gather;
+  if (got <= 0 || window.count() == 0) return got;
   size_t held = static_cast<size_t>(got);
   pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
   while (held < size) {
-    int ready = ::poll(watch, 2, static_cast<int>(shaping.gather.count()));
+    int ready = ::poll(watch, 2, static_cast<int>(window.count()));
+    window = shaping.gather;  // after the first bytes that followed, the usual window
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0 || watch[1].revents || !(watch[0].revents & (POLLIN | POLLHUP))) break;  // quiet
     ssize_t more = ::read(from, buffer + held, size - held);
@@ -59,14 +61,15 @@ void BytePump::copy(int from, int to, const Shaping& shaping, uint64_t seed) {
   std::mt19937_64 random(seed);
   char buffer[64 * 1024];
   pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
-  bool far_end_gone = false;
+  bool far_end_gone = false, first = true;
   for (;;) {
     if (::poll(watch, 2, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (watch[1].revents) return;
-    ssize_t n = gather(from, buffer, sizeof buffer, shaping);
+    ssize_t n = gather(from, buffer, sizeof buffer, shaping, first);
+    first = false;
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     if (far_end_gone) continue;  // drained

@@ -30,8 +30,9 @@ class BytePump {
 
  private:
   void copy(int from, int to, const Shaping& shaping, uint64_t seed);
-  // Reads what is there, and with a gathering shaping what follows within its window; 0 at EOF.
-  ssize_t gather(int from, char* buffer, size_t size, const Shaping& shaping);
+  // Reads what is there, and with a gathering shaping what follows within its window (the
+  // first time, within its hold_first); 0 at EOF.
+  ssize_t gather(int from, char* buffer, size_t size, const Shaping& shaping, bool first);
 
   UniqueFd left_in_, left_out_, right_in_, right_out_;
   UniqueFd stop_;  // an eventfd: readable once the pump is being torn down

@@ -25,12 +25,17 @@ struct Shaping {
   // one write: a reader gets in one read what the sender wrote apart (a server's
   // identification line and its KEXINIT, as in paramiko/paramiko#673).
   std::chrono::milliseconds gather{0};
+  // The first bytes (the server's identification line) are held until more follow (its
+  // KEXINIT, once the client's line has reached it), for at most this long: a client that waits
+  // for the server's line before it sends its own costs the wait, every other gets both at once.
+  std::chrono::milliseconds hold_first{0};
   // Once the far end has gone, what still comes is read and dropped, not refused: the sender
   // sees EOF on its reading side while its writes still succeed, a half-closed stream.
   bool drain_after_far_end_closes = false;
 
   bool clean() const {
-    return chunk == 0 && pause.count() == 0 && gather.count() == 0 && !drain_after_far_end_closes;
+    return chunk == 0 && pause.count() == 0 && gather.count() == 0 && hold_first.count() == 0 &&
+           !drain_after_far_end_closes;
   }
 };
 

@@ -18,12 +18,13 @@ const std::vector<Variant>& variants() {
       {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways",
        {"drip", 512, true, microseconds(2000)}, {"drip", 512, true, microseconds(2000)}},
       // paramiko/paramiko#673: the server's identification line and its KEXINIT in one read.
-      {"coalesce", "the server's writes held back 20 ms and delivered together",
-       {}, {"coalesce", 0, false, microseconds(0), false, milliseconds(20)}},
+      // Its identification line is held until its KEXINIT follows (at most 500 ms).
+      {"coalesce", "the server's writes held back and delivered together, its identification line with its KEXINIT",
+       {}, {"coalesce", 0, false, microseconds(0), false, milliseconds(20), milliseconds(500)}},
       // The server's side shut for writing while the client's writes are still taken: EOF on a
       // stream that is not closed (smallstep/cli#1641, gravitational/teleport#39387).
       {"halfclose", "the server's side shut for writing, the client's writes still taken",
-       {"halfclose", 0, false, microseconds(0), false, milliseconds(0), true}, {}},
+       {"halfclose", 0, false, microseconds(0), false, milliseconds(0), milliseconds(0), true}, {}},
       {"nonblock", "the client's descriptors handed over with O_NONBLOCK, pipes of one page", {}, {}, true},
   };
   return all;
