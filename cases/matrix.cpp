@@ -43,6 +43,16 @@ std::string cell_test_name(const testing::TestParamInfo<Cell>& info) {
 
 std::string Cell::variant() const { return split_variant(transport).second; }
 
+namespace {
+
+// The variant of a transport name, or a clean one.
+Variant find_variant_of(const std::string& transport) {
+  std::string variant = split_variant(transport).second;
+  return variant.empty() ? Variant{} : find_variant(variant);
+}
+
+}  // namespace
+
 // The kernel's two descriptor streams a tunnel hands a library: what the variants wrap.
 const std::vector<std::string> kVariantBases = {"socketpair", "pipe"};
 
@@ -300,6 +310,16 @@ MatrixCase::Observed MatrixCase::observe(const CaseInput& input, const std::stri
     if (session.client_hung()) facts.hang = session.hang_description();
     facts.client_said = first_line(session.client_stderr);
     facts.check_failure = check(session);
+    // A fault's column is judged by the fault's rule once the fault came; a session that ended
+    // before it is judged as on a clean stream, unless it worked: then the fault was misplaced.
+    const std::string fault_rule = find_variant_of(transport).fault_rule;
+    if (!fault_rule.empty() && !session.fault.empty()) {
+      facts.fault_rule = fault_rule;
+      facts.fault = session.fault;
+    } else if (!fault_rule.empty() && session.client.code == 0 && !facts.check_failure) {
+      facts.harness_error = "the stream's fault (" + split_variant(transport).second +
+                            ") never came: the session ended before it, so this case says nothing";
+    }
     // Throughput only of what arrived whole.
     if (!facts.check_failure && !session.client_hung()) record.bytes = input.bytes;
     facts.evidence = session.evidence();

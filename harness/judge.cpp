@@ -17,9 +17,23 @@ Strictness Strictness::from_environment() {
   return {text == "1"};
 }
 
-Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings,
+namespace {
+
+// What a client did on a faulty stream that is not the clean failure, or nothing.
+std::optional<std::string> fault_outcome(const CaseFacts& facts) {
+  if (!facts.hang.empty()) return "it did not end: " + facts.hang;
+  if (facts.client_status.code == kSessionFailed) return std::nullopt;
+  if (facts.client_status.code == 0) return std::string("it exited 0, as if the session had worked");
+  return "it ended with " + facts.client_status.describe() + ", not exit 255 (a failed session, with an error)";
+}
+
+}  // namespace
+
+Judgement judge(const CaseFacts& given, const std::vector<Observation>& audit_findings,
                 const std::vector<Expectation>& expectations, Strictness strictness) {
   Judgement judgement;
+  CaseFacts facts = given;
+  std::vector<Observation> findings = audit_findings;
   if (facts.noncompliant) return {Verdict::Fail, kNotCompliant + *facts.noncompliant, ""};
   if (facts.unavailable) return {Verdict::Skip, *facts.unavailable, ""};
   if (!facts.harness_error.empty()) {
@@ -47,6 +61,25 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
   auto known = [&](const std::string& rule) {
     return std::any_of(expected.begin(), expected.end(), [&](const Expectation* e) { return e->rule == rule; });
   };
+
+  // On a fault's column the session's failure is the fault's doing, and right when it is clean:
+  // the fault's rule judges the outcome, as a finding, and the scenario's checks do not apply.
+  // A hang the cell knows may happen (session-may-hang: a race of the client's) stays a hang.
+  const bool faulted = !facts.fault_rule.empty();
+  if (faulted) {
+    auto wrong = fault_outcome(facts);
+    const bool may_hang = !facts.hang.empty() && known(kSessionMayHang);
+    if (wrong && !may_hang) {
+      findings.push_back({"client", facts.fault_rule,
+                          facts.fault + ", and the client did not fail cleanly: " + *wrong + " [" + facts.fault_rule + "]"});
+    }
+    if (!may_hang) {
+      facts.hang.clear();
+      facts.client_status = ExitStatus{false, 0, 0};
+    }
+    facts.check_failure.reset();
+    facts.client_said = facts.fault;
+  }
 
   std::vector<std::string> errors, warnings, stale;
   // Strict: any finding no expectation covers fails the cell, whatever the session did; one
@@ -91,14 +124,18 @@ Judgement judge(const CaseFacts& facts, const std::vector<Observation>& findings
       bool observed = e->rule == kSessionFails                                ? session_failed
                       : e->rule == kSessionHangs || e->rule == kSessionMayHang ? hung
                                                  : seen != findings.end();
-      if (!observed && (server_refused || e->rule == kSessionMayHang)) continue;
+      // A fault may end the session before a known call is made: unseen, it is no sign either.
+      const bool fault_came_first =
+          faulted && e->rule != facts.fault_rule && e->rule != kSessionFails && e->rule != kSessionHangs;
+      if (!observed && (server_refused || e->rule == kSessionMayHang || fault_came_first)) continue;
       if (!observed) {
         stale.push_back(facts.where + ": XPASS: expected " + e->side + " " + e->rule + " (" + e->reference +
                         ", " + e->source + ") but the cell is clean: the expectation is stale, or the " +
                         "suite stopped catching it");
       } else if (xfail.empty()) {
         // Whether the session still worked tells a harmless probe from a fatal call.
-        std::string outcome = hung ? facts.hang
+        std::string outcome = !facts.fault_rule.empty() ? "the stream's fault: " + facts.fault
+                              : hung ? facts.hang
                               : facts.client_status.code == kSessionFailed
                                   ? "the session failed: " + facts.client_said
                                   : "the session still worked (client " + facts.client_status.describe() + ")";

@@ -33,6 +33,11 @@ struct CaseFacts {
   std::string client_said;                 // the adapter's first line of stderr
   std::optional<std::string> check_failure;  // the scenario's own check, when it failed
   std::string evidence;                    // logs appended to a failure's reason
+  // On a fault's column (truncate, garbage, stall): the fault's rule, and what the fault did
+  // ("the stream was cut 37 bytes after the server's NEWKEYS"). A clean failure (exit 255
+  // inside the deadline and the EOF grace) is then right, and anything else a finding of it.
+  std::string fault_rule;
+  std::string fault;
 };
 
 // The start of the reason of every cell of a client that failed the compliance probe: the report

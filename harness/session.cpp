@@ -258,6 +258,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
     auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
     result.server = served->wait_until(std::max(grace, Clock::now()));
   }
+  result.fault = connection->fault_report();
   result.seconds = seconds_since(start);
   return result;
 }

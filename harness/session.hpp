@@ -51,6 +51,9 @@ struct SessionResult {
   // The client's stdio left non-blocking when it exited (stdio_hygiene.hpp); judged with the
   // audit's findings.
   std::vector<Observation> stdio_findings;
+  // What the stream's fault did (variant.hpp: truncate, garbage, stall); empty when it had none
+  // or it never came.
+  std::string fault;
   std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, server.stderr, audit-*/
   double seconds = 0;
 

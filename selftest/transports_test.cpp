@@ -37,12 +37,6 @@ UniqueFd dial(const ClientEndpoint& endpoint) {
   return fd;
 }
 
-std::string read_all(int fd) {
-  std::string text;
-  char buffer[4096];
-  for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) text.append(buffer, n);
-  return text;
-}
 
 // Waits out EAGAIN: the nonblock variant hands over non-blocking descriptors.
 void write_all(int fd, const std::string& text) {
@@ -318,7 +312,9 @@ TEST(Variant, NonblockHandsOverNonBlockingDescriptorsAndOnePagePipes) {
       EXPECT_TRUE(::fcntl(fd, F_GETFL) & O_NONBLOCK) << base << " fd " << fd;
       struct stat about {};
       ASSERT_EQ(::fstat(fd, &about), 0);
-      if (S_ISFIFO(about.st_mode)) EXPECT_EQ(::fcntl(fd, F_GETPIPE_SZ), 4096) << base;
+      if (S_ISFIFO(about.st_mode)) {
+        EXPECT_EQ(::fcntl(fd, F_GETPIPE_SZ), 4096) << base;
+      }
     }
     // Its control: the server's end is left as it was.
     ServerEndpoint server = connection->accept_server(std::chrono::steady_clock::now() + std::chrono::seconds(5));
@@ -331,7 +327,7 @@ TEST(Variant, AnUnknownVariantIsAnErrorThatListsThem) {
     find_transport("socketpair~fragile");
     FAIL() << "no error";
   } catch (const std::invalid_argument& error) {
-    EXPECT_STREQ(error.what(), "no variant named 'fragile' (variants: frag1, drip, coalesce, halfclose, nonblock)");
+    EXPECT_STREQ(error.what(), "no variant named 'fragile' (variants: frag1, drip, coalesce, halfclose, nonblock, truncate, garbage, stall)");
   }
 }
 

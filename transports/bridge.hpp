@@ -27,6 +27,7 @@ class BridgeConnection : public Connection {
   ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override;
   void close_client_side() override { client_side_->close_client_side(); }
   void close_server_side() override { server_side_->close_server_side(); }
+  std::string fault_report() const override { return pump_ ? pump_->fault_report() : ""; }
 
  private:
   std::unique_ptr<Connection> client_side_, server_side_;

@@ -10,6 +10,8 @@
 #include <random>
 #include <string>
 
+#include "fault.hpp"
+
 namespace sshtc {
 
 struct Shaping {
@@ -32,10 +34,12 @@ struct Shaping {
   // Once the far end has gone, what still comes is read and dropped, not refused: the sender
   // sees EOF on its reading side while its writes still succeed, a half-closed stream.
   bool drain_after_far_end_closes = false;
+  // A fault in the middle of the session (fault.hpp): on the server's side of a bridge.
+  Fault fault{};
 
   bool clean() const {
     return chunk == 0 && pause.count() == 0 && gather.count() == 0 && hold_first.count() == 0 &&
-           !drain_after_far_end_closes;
+           !drain_after_far_end_closes && fault.kind == Fault::Kind::None;
   }
 };
 

@@ -39,6 +39,8 @@ class Connection {
   // Once a process holds its copies, the harness closes its own, so that EOF can be seen.
   virtual void close_client_side() = 0;
   virtual void close_server_side() = 0;
+  // What a fault of the stream did (variant.hpp: truncate, garbage, stall), once it has.
+  virtual std::string fault_report() const { return {}; }
 };
 
 class Transport {

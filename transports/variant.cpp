@@ -8,26 +8,60 @@
 
 namespace sshtc {
 
+namespace {
+
+// A shaping named `name` with what `set` gives it: the table below reads as one line a variant.
+template <class Set>
+Shaping shaped(const std::string& name, Set set) {
+  Shaping shaping;
+  shaping.name = name;
+  set(shaping);
+  return shaping;
+}
+
+Shaping fault_at(const std::string& name, Fault fault) {
+  return shaped(name, [&](Shaping& s) { s.fault = fault; });
+}
+
+}  // namespace
+
 const std::vector<Variant>& variants() {
   using std::chrono::microseconds, std::chrono::milliseconds;
+  const Shaping frag1 = shaped("frag1", [](Shaping& s) { s.chunk = 1, s.wait_until_read = true; });
+  // A slow ProxyCommand (paramiko/paramiko#252): chunks of 1 to 512 bytes, 2 ms apart.
+  const Shaping drip = shaped("drip", [](Shaping& s) { s.chunk = 512, s.random_chunks = true, s.pause = microseconds(2000); });
   static const std::vector<Variant> all = {
       // A reader loop that assumes a whole line or packet per read breaks (class G).
-      {"frag1", "every byte its own read, both ways",
-       {"frag1", 1, false, microseconds(0), true}, {"frag1", 1, false, microseconds(0), true}},
-      // A slow ProxyCommand (paramiko/paramiko#252): chunks of 1 to 512 bytes, 2 ms apart.
-      {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways",
-       {"drip", 512, true, microseconds(2000)}, {"drip", 512, true, microseconds(2000)}},
+      {"frag1", "every byte its own read, both ways", frag1, frag1},
+      {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways", drip, drip},
       // paramiko/paramiko#673: the server's identification line and its KEXINIT in one read.
-      // Its identification line is held until its KEXINIT follows (at most 500 ms).
       {"coalesce", "the server's writes held back and delivered together, its identification line with its KEXINIT",
-       {}, {"coalesce", 0, false, microseconds(0), false, milliseconds(20), milliseconds(500)}},
+       {}, shaped("coalesce", [](Shaping& s) { s.gather = milliseconds(20), s.hold_first = milliseconds(500); })},
       // The server's side shut for writing while the client's writes are still taken: EOF on a
       // stream that is not closed (smallstep/cli#1641, gravitational/teleport#39387).
       {"halfclose", "the server's side shut for writing, the client's writes still taken",
-       {"halfclose", 0, false, microseconds(0), false, milliseconds(0), milliseconds(0), true}, {}},
+       shaped("halfclose", [](Shaping& s) { s.drain_after_far_end_closes = true; }), {}},
       {"nonblock", "the client's descriptors handed over with O_NONBLOCK, pipes of one page", {}, {}, true},
+      // The faults: a clean failure is right; anything else is a finding of the variant's rule.
+      // Cut during authentication: the server's side ends 0 to 255 bytes after its NEWKEYS.
+      {"truncate", "the stream cut in the middle of the session", {},
+       fault_at("truncate", {Fault::Kind::Cut, 0, 255}), false, "truncation-not-noticed"},
+      // Bytes 16 to 31 after NEWKEYS are in the first encrypted packet or its MAC, and never its
+      // length field (clear with AES-GCM), whose corruption could leave both sides waiting.
+      {"garbage", "one byte of the first encrypted packet flipped", {},
+       fault_at("garbage", {Fault::Kind::Flip, 16, 31}), false, "corruption-not-noticed"},
+      {"stall", "the server's side silent for 2 s in the middle of the session, then cut", {},
+       fault_at("stall", {Fault::Kind::Stall, 0, 255, milliseconds(2000)}), false, "stall-not-noticed"},
   };
   return all;
+}
+
+std::vector<std::string> fault_rules() {
+  std::vector<std::string> rules;
+  for (const auto& variant : variants()) {
+    if (!variant.fault_rule.empty()) rules.push_back(variant.fault_rule);
+  }
+  return rules;
 }
 
 const Variant& find_variant(const std::string& name) { return find_named(variants(), name, "variant"); }

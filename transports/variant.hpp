@@ -21,10 +21,14 @@ struct Variant {
   // No pump: the client's descriptors come with O_NONBLOCK already set, and a pipe with the
   // smallest buffer the kernel allows (one page), so that EAGAIN and short writes happen.
   bool nonblocking_client = false;
+  // A fault's (truncate, garbage, stall): the rule a client breaks when it does not fail
+  // cleanly, exiting 255 inside the deadline and the EOF grace. Empty for the shapes.
+  std::string fault_rule{};
 };
 
 const std::vector<Variant>& variants();
 const Variant& find_variant(const std::string& name);  // throws, listing the variants
+std::vector<std::string> fault_rules();  // the faults' rule ids, for expectations
 
 // `base` (a descriptor transport) as `variant` makes it, its random choices from `seed`.
 std::shared_ptr<Transport> make_variant_transport(std::shared_ptr<Transport> base, const Variant& variant,

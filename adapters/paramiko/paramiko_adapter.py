@@ -304,7 +304,18 @@ def run_session(env: dict, relay: str, cleanup: contextlib.ExitStack) -> int:
         return SESSION_FAILED
     finally:
         if transport is not None:
-            transport.close()
+            close_quietly(transport)
+
+
+def close_quietly(transport) -> None:
+    """Closes, whatever paramiko 2.12's ProxyCommand.close thinks of it: it
+    kills the command's pid unchecked, and once proxy_stderr() has reaped the
+    command that raises ProcessLookupError, which would end us with a
+    traceback (exit 1) instead of our exit status."""
+    try:
+        transport.close()
+    except ProcessLookupError:
+        pass
 
 
 if __name__ == '__main__':
