@@ -349,8 +349,13 @@ std::string MatrixCase::on_the_clean_base(const CaseInput& input, const fs::path
   clean.facts.transport = base;
   clean.facts.column = column_name(base, cell.server.name);
   clean.facts.where = where_on(base, input.label.empty() ? input.command : input.label);
+  // What the shaped session found is not the clean one's.
   clean.facts.hang.clear();
   clean.facts.check_failure.reset();
+  clean.facts.fault_rule.clear();
+  clean.facts.fault.clear();
+  clean.facts.client_said.clear();
+  clean.facts.client_status = ExitStatus{};
   clean.findings.clear();
   fs::path clean_dir = dir.string() + ".on-" + base;
   fs::remove_all(clean_dir);

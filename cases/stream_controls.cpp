@@ -1,8 +1,9 @@
 // The suite's own negative controls of the hostile streams, each caught on the variant meant for
 // it, and passing on the clean column: a client that takes one read for the server's whole
 // identification line (frag1), one that drops what follows the line in its first read, as
-// paramiko/paramiko#673 did (coalesce), and one that leaves O_NONBLOCK on its stdout (class F,
-// openssh-portable PR#244), caught on any column. They come in through SSHTC_EXTRA_CLIENTS,
+// paramiko/paramiko#673 did (coalesce), one that never hears of its stream's end (truncate), and
+// one that leaves O_NONBLOCK on its stdout (class F, openssh-portable PR#244), caught on any
+// column. They come in through SSHTC_EXTRA_CLIENTS,
 // as a user's own client would: libssh's or paramiko's adapter behind
 // selftest/adapters/misreading-relay.py, or libssh's behind a shell.
 #include <gtest/gtest.h>
@@ -38,7 +39,8 @@ TEST(StreamControls, MisreadingClientsAreCaughtOnlyOnTheVariantMeantForThem) {
       // the server's, as paramiko does: only then does sshd's KEXINIT follow its line, for
       // coalesce to join them (to libssh, which waits, sshd's line goes alone after 500 ms).
       dir, {{"one-read-banner", misreading(dir, "one-read-banner", "libssh")},
-            {"drops-after-banner", misreading(dir, "drops-after-banner", "paramiko")}},
+            {"drops-after-banner", misreading(dir, "drops-after-banner", "paramiko")},
+            {"ignores-eof", misreading(dir, "ignores-eof", "libssh")}},
       {{{"one-read-banner", "socketpair~frag1"}, Verdict::Fail,
         {"the server's identification line did not come in one read (1 bytes: b'S')",
          "fails only with frag1 (every byte its own read, both ways); PASS on socketpair"}},
@@ -48,7 +50,11 @@ TEST(StreamControls, MisreadingClientsAreCaughtOnlyOnTheVariantMeantForThem) {
          "fails only with coalesce (the server's writes held back and delivered together, its identification line "
          "with its KEXINIT); PASS on socketpair"}},
        {{"drops-after-banner", "socketpair"}, Verdict::Pass, {}},
-       {{"drops-after-banner", "pipe~coalesce"}, Verdict::Fail, {"fails only with coalesce", "PASS on pipe"}}},
+       {{"drops-after-banner", "pipe~coalesce"}, Verdict::Fail, {"fails only with coalesce", "PASS on pipe"}},
+       {{"ignores-eof", "socketpair~truncate"}, Verdict::Fail,
+        {"bytes after the server's NEWKEYS, and the client did not fail cleanly: it did not end: the server exited",
+         "[truncation-not-noticed]", "fails only with truncate (the stream cut in the middle of the session); PASS on socketpair"}},
+       {{"ignores-eof", "socketpair"}, Verdict::Pass, {}}},
       {{"SSHTC_TIMEOUT_SECONDS", "4"}});
 }
 

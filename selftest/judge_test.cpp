@@ -60,6 +60,17 @@ CaseFacts hung() {
   return facts;
 }
 
+// The same client on a fault's column: the stream was cut in the middle of the session.
+CaseFacts on_a_cut(CaseFacts facts) {
+  facts.transport = facts.column = "socketpair~truncate";
+  facts.fault_rule = "truncation-not-noticed";
+  facts.fault = "the stream was cut 37 bytes after the server's NEWKEYS";
+  return facts;
+}
+const Observation kStdoutLeftNonblocking{"client", "nonblock-left-on-shared-stdio",
+                                         "O_NONBLOCK left set on its stdout (fd 1, a file it shares with its parent, "
+                                         "handed over blocking) [nonblock-left-on-shared-stdio]"};
+
 struct Row {
   const char* rule;  // the README's words for it
   std::function<CaseFacts()> facts;
@@ -151,6 +162,29 @@ const std::vector<Row> kTable = {
     {"WARN beside XFAIL: the news first, the known finding after", worked, {kNodelayOnUnix, kTosOnV6},
      {client_expects("tcp-option-on-non-tcp")}, false, Verdict::Warn,
      {"client finding: setsockopt(fd 3 [AF_INET6", "\nalso known: tcp-option-on-non-tcp"}},
+    {"PASS: on a fault's column, a clean failure (exit 255) is right; the scenario's check does not apply",
+     [] { return on_a_cut(failed()); }, {}, {}, false, Verdict::Pass, {}},
+    {"FAIL: on a fault's column, a client that exits 0", [] { return on_a_cut(worked()); }, {}, {}, false,
+     Verdict::Fail,
+     {"client finding: the stream was cut 37 bytes after the server's NEWKEYS, and the client did not fail cleanly: "
+      "it exited 0, as if the session had worked [truncation-not-noticed]"}},
+    {"FAIL: on a fault's column, a client that hangs", [] { return on_a_cut(hung()); }, {}, {}, false, Verdict::Fail,
+     {"did not fail cleanly: it did not end: the server exited (exit 0) and the client was still running",
+      "[truncation-not-noticed]"}},
+    {"FAIL: on a fault's column, a client that crashes",
+     [] { auto f = on_a_cut(failed()); f.client_status = {false, -1, 11}; return f; }, {}, {}, false, Verdict::Fail,
+     {"it ended with killed by SIGSEGV, not exit 255"}},
+    {"XFAIL: a client's known failure to notice the fault", [] { return on_a_cut(hung()); }, {},
+     {client_expects("truncation-not-noticed", "*~truncate")}, false, Verdict::XFail,
+     {"truncation-not-noticed [ronf/asyncssh#688]: the stream was cut", "the stream's fault: the stream was cut"}},
+    {"XFAIL: on a fault's column, a hang known to happen in some runs stays a hang", [] { return on_a_cut(hung()); },
+     {}, {client_expects("session-may-hang", "*~truncate")}, false, Verdict::XFail, {"session-may-hang"}},
+    {"PASS: on a fault's column, a known call the fault came before is no stale line", [] { return on_a_cut(failed()); },
+     {}, {client_expects("tcp-option-on-non-tcp")}, false, Verdict::Pass, {}},
+    {"FAIL: the client left its shared stdout non-blocking", worked, {kStdoutLeftNonblocking}, {}, false, Verdict::Fail,
+     {"client finding: O_NONBLOCK left set on its stdout (fd 1"}},
+    {"XFAIL: a known stdio left non-blocking", worked, {kStdoutLeftNonblocking},
+     {client_expects("nonblock-left-on-shared-stdio")}, false, Verdict::XFail, {"nonblock-left-on-shared-stdio"}},
     {"FAIL beside XPASS: the unknown finding first, the stale expectation after", worked, {kNodelayOnUnix},
      {client_expects("session-fails")}, false, Verdict::Fail,
      {"client finding: setsockopt(fd 4", "\nasyncssh over socketpair (sshd-i), exec `echo 1f`: XPASS"}},

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "../transports/byte_pump.hpp"
+#include "../transports/fault.hpp"
 #include "../transports/shaping.hpp"
 #include "../transports/transport.hpp"
 #include "../transports/variant.hpp"
@@ -302,6 +303,120 @@ TEST(Shaping, WithoutHalfcloseTheClientsWritesFail) {
     EXPECT_EQ(read, "") << base;
     EXPECT_LT(written, 4u << 20) << base;
   }
+}
+
+
+// A server's side up to its NEWKEYS, as the wire has it: a line before the identification line,
+// the line, a KEXINIT-sized packet and NEWKEYS (RFC 4253 6: uint32 length, then the padding
+// length, the message number, padding).
+std::string server_stream_to_newkeys() {
+  auto packet = [](int type, size_t length) {
+    std::string bytes = {0, 0, static_cast<char>(length >> 8), static_cast<char>(length & 0xff), 4,
+                         static_cast<char>(type)};
+    bytes.resize(4 + length, 'p');
+    return bytes;
+  };
+  return "a banner line of the server's\r\nSSH-2.0-OpenSSH_9.2p1\r\n" + packet(20, 300) + packet(21, 12);
+}
+
+TEST(Fault, NewkeysIsFoundHoweverTheStreamIsCut) {
+  const std::string head = server_stream_to_newkeys();
+  const std::string stream = head + std::string(100, 'E');
+  for (size_t piece : {size_t{1}, size_t{7}, size_t{64}, stream.size()}) {
+    NewkeysFinder finder;
+    size_t found = std::string::npos;
+    for (size_t at = 0; at < stream.size() && found == std::string::npos; at += piece) {
+      size_t in_piece = finder.feed(stream.data() + at, std::min(piece, stream.size() - at));
+      if (in_piece != NewkeysFinder::npos) found = at + in_piece;
+    }
+    EXPECT_EQ(found, head.size()) << "pieces of " << piece;
+    EXPECT_TRUE(finder.done());
+  }
+}
+
+// Its control: a stream that never gets to NEWKEYS (a KEXINIT only) finds nothing.
+TEST(Fault, NoNewkeysNoPlace) {
+  std::string stream = server_stream_to_newkeys();
+  stream.resize(stream.size() - 16);
+  NewkeysFinder finder;
+  EXPECT_EQ(finder.feed(stream.data(), stream.size()), NewkeysFinder::npos);
+  EXPECT_FALSE(finder.done());
+}
+
+// The server's side through a pump with `variant`'s fault: what the client read before EOF (or
+// before `patience_ms` without a byte), how long that took, and the pump's report.
+struct Faulted {
+  std::string read;
+  std::chrono::milliseconds took;
+  std::string report;
+};
+Faulted through_fault(const std::string& variant, const std::string& stream, uint64_t seed, int patience_ms = 5000) {
+  int client[2], server[2];
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, client), "socketpair");
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, server), "socketpair");
+  UniqueFd client_end(client[0]), server_end(server[0]);
+  BytePump pump(StreamEnds{client[1], client[1]}, StreamEnds{server[1], server[1]}, {},
+                find_variant(variant).to_client, seed);
+  auto start = std::chrono::steady_clock::now();
+  write_all(server_end.get(), stream);
+  Faulted got;
+  char buffer[4096];
+  for (;;) {
+    pollfd readable{client_end.get(), POLLIN, 0};
+    if (::poll(&readable, 1, patience_ms) != 1) break;
+    ssize_t n = ::read(client_end.get(), buffer, sizeof buffer);
+    if (n <= 0) break;
+    got.read.append(buffer, static_cast<size_t>(n));
+    if (variant == "garbage" && got.read.size() == stream.size()) break;  // a flip does not end the stream
+  }
+  got.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  got.report = pump.fault_report();
+  return got;
+}
+
+TEST(Fault, GarbageFlipsOneByteOfTheFirstEncryptedPacket) {
+  const std::string head = server_stream_to_newkeys(), stream = head + std::string(300, 'E');
+  Faulted got = through_fault("garbage", stream, 42);
+  ASSERT_EQ(got.read.size(), stream.size());
+  std::vector<size_t> differ;
+  for (size_t i = 0; i < stream.size(); ++i) {
+    if (got.read[i] != stream[i]) differ.push_back(i);
+  }
+  ASSERT_EQ(differ.size(), 1u) << got.report;
+  EXPECT_GE(differ[0], head.size() + 16);
+  EXPECT_LE(differ[0], head.size() + 31);
+  EXPECT_NE(got.report.find(std::to_string(differ[0] - head.size()) + " bytes after the server's NEWKEYS was flipped"),
+            std::string::npos)
+      << got.report;
+  // The same seed, the same byte.
+  EXPECT_EQ(through_fault("garbage", stream, 42).report, got.report);
+}
+
+TEST(Fault, TruncateCutsTheStreamAfterNewkeys) {
+  const std::string head = server_stream_to_newkeys(), stream = head + std::string(1000, 'E');
+  Faulted got = through_fault("truncate", stream, 7);
+  EXPECT_GE(got.read.size(), head.size());
+  EXPECT_LE(got.read.size(), head.size() + 255);
+  EXPECT_EQ(got.read, stream.substr(0, got.read.size()));
+  EXPECT_EQ(got.report, "the stream was cut " + std::to_string(got.read.size() - head.size()) +
+                            " bytes after the server's NEWKEYS");
+}
+
+TEST(Fault, StallGoesSilentThenCuts) {
+  const std::string head = server_stream_to_newkeys(), stream = head + std::string(1000, 'E');
+  Faulted got = through_fault("stall", stream, 7);
+  EXPECT_LE(got.read.size(), head.size() + 255);
+  EXPECT_GE(got.took, find_variant("stall").to_client.fault.silence);
+  EXPECT_NE(got.report.find("went silent"), std::string::npos);
+}
+
+// Their control: without NEWKEYS there is no place for a fault, and the stream goes through whole.
+TEST(Fault, ABeforeNewkeysStreamIsLeftAlone) {
+  std::string stream = "SSH-2.0-OpenSSH_9.2p1\r\n" + std::string(500, 'K');
+  Faulted got = through_fault("truncate", stream, 7, 300);
+  // The cut never comes: the read ends by the wait, with every byte.
+  EXPECT_EQ(got.read, stream);
+  EXPECT_EQ(got.report, "");
 }
 
 TEST(Variant, NonblockHandsOverNonBlockingDescriptorsAndOnePagePipes) {

@@ -11,6 +11,10 @@ the server's side as MODE says:
                       the rest of that read, as paramiko/paramiko#673's ProxyCommand buffering did:
                       harmless while the server's KEXINIT comes apart, fatal when it comes in the
                       same read (the variant coalesce).
+  ignores-eof         never tells the adapter that the server's side ended, and takes its writes
+                      after the stream is gone, as a proxy helper that never half-closes
+                      (smallstep/cli#1641): harmless while the session ends by the protocol, a
+                      hang when the stream is cut in the middle (the variant truncate).
 Everything else (--version, the probes, other scenarios) goes straight to ADAPTER. Only os.read and
 os.write touch the transport: no socket call the audit would see.
 """
@@ -19,6 +23,7 @@ import select
 import socket
 import subprocess
 import sys
+import time
 
 
 def main():
@@ -33,8 +38,8 @@ def main():
     inner.close()
     first = True
     open_ends = {far_in, near.fileno()}
-    while open_ends:
-        ready, _, _ = select.select(list(open_ends), [], [], 0.5)
+    while open_ends or mode == "ignores-eof":
+        ready, _, _ = select.select(list(open_ends), [], [], 0.5) if open_ends else ([], [], time.sleep(0.5))
         if child.poll() is not None:
             break
         for fd in ready:
@@ -57,10 +62,14 @@ def main():
                 target = far_out
             if not data:
                 open_ends.discard(fd)
-                if target == near.fileno():
+                if target == near.fileno() and mode != "ignores-eof":
                     near.shutdown(socket.SHUT_WR)
                 continue
-            os.write(target, data)
+            try:
+                os.write(target, data)
+            except OSError:
+                if mode != "ignores-eof":
+                    raise
     sys.exit(child.wait())
 
 
