@@ -6,9 +6,11 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
 #include <fstream>
 #include <string>
 
@@ -25,6 +27,14 @@ int socket_option(int fd, int option) {
   socklen_t length = sizeof value;
   check_sys(::getsockopt(fd, SOL_SOCKET, option, &value, &length), "getsockopt SOL_SOCKET");
   return value;
+}
+
+// What `fd` says through `call` (getpeername or getsockname).
+SocketAddress address_of(int fd, int (*call)(int, sockaddr*, socklen_t*)) {
+  SocketAddress address;
+  address.length = sizeof address.storage;
+  check_sys(call(fd, address.get(), &address.length), "getpeername/getsockname");
+  return address;
 }
 
 // Bytes written on one end arrive at the other: the pair is one connection, not two sockets.
@@ -93,6 +103,46 @@ TEST(SocketKinds, MptcpServesAClientThatDialsWithWhatItDialled) {
     ServerEndpoint server = connection->accept_server(soon());
     EXPECT_EQ(socket_option(server.fd_in, SO_PROTOCOL), protocol) << "dialled with protocol " << protocol;
     expect_round_trip(dialled.get(), server.fd_in, "dialled client → server");
+  }
+}
+
+// An abstract AF_UNIX address: more than the family, and sun_path starting with NUL. (Unnamed,
+// as a socketpair's, is the family alone; path-bound starts with the path.)
+void expect_abstract(const SocketAddress& address, const std::string& name, const std::string& what) {
+  EXPECT_EQ(address.family(), AF_UNIX) << what;
+  ASSERT_GT(address.length, offsetof(sockaddr_un, sun_path) + 1) << what << ": " << address.describe();
+  EXPECT_EQ(reinterpret_cast<const sockaddr_un*>(&address.storage)->sun_path[0], '\0') << what;
+  EXPECT_EQ(address.describe(), "abstract @" + name) << what;
+}
+
+TEST(SocketKinds, UnixAbstractPeersHaveAbstractNamesOnBothEnds) {
+  auto transport = find_transport("unix-abstract");
+  ASSERT_FALSE(transport->unavailable());
+  std::string first_name;
+  for (int round = 0; round < 2; ++round) {
+    auto connection = transport->open();
+    ClientEndpoint client = connection->client();
+    ASSERT_GE(client.fd_in, 0) << "unix-abstract hands the client its descriptor";
+    EXPECT_EQ(client.fd_out, client.fd_in);
+    EXPECT_EQ(client.unix_path, "") << "nothing on disk to dial";
+    ServerEndpoint server = connection->accept_server(soon());
+    EXPECT_EQ(socket_option(client.fd_in, SO_TYPE), SOCK_STREAM);
+
+    // The client's peer is the listener's name, the server's peer the client's own.
+    SocketAddress listener = address_of(client.fd_in, ::getpeername);
+    std::string name = listener.describe().substr(std::string("abstract @").size());
+    EXPECT_EQ(name.rfind("sshtc-" + std::to_string(::getpid()) + "-", 0), 0u) << listener.describe();
+    expect_abstract(listener, name, "getpeername on the client's end");
+    expect_abstract(address_of(server.fd_in, ::getpeername), name + "-client", "getpeername on the server's end");
+    expect_abstract(address_of(server.fd_in, ::getsockname), name, "getsockname on the server's end");
+    expect_round_trip(client.fd_in, server.fd_in, "client → server");
+
+    // Unique per connection.
+    if (round == 0) {
+      first_name = name;
+    } else {
+      EXPECT_NE(name, first_name);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <fcntl.h>
 #include <string>
@@ -90,8 +91,14 @@ std::vector<std::string> transport_names() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()),
-                         [](const auto& info) { return info.param; });
+// gtest names are alphanumeric: unix-abstract's test is .../unix_abstract.
+INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()), [](const auto& info) {
+  std::string name = info.param;
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+});
 
 // A shaped pump from a socketpair to `to` (a socket, or a pipe's write end): `sent` goes in at
 // once; a reader that takes its time reads it from `from`. The sizes of its reads, in order.
