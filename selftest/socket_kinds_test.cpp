@@ -3,15 +3,18 @@
 // client's and the server's ends are. (TransportTest in transports_test.cpp moves the bytes.)
 #include <gtest/gtest.h>
 #include <linux/mptcp.h>
+#include <linux/vm_sockets.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstddef>
 #include <fstream>
+#include <iostream>
 #include <string>
 
 #include "../transports/local_socket.hpp"
@@ -144,6 +147,48 @@ TEST(SocketKinds, UnixAbstractPeersHaveAbstractNamesOnBothEnds) {
       EXPECT_NE(name, first_name);
     }
   }
+}
+
+// This test's own answer to "has this kernel a vsock loopback?": 0, or the errno with which it
+// refuses a stream socket at VMADDR_CID_LOCAL.
+int vsock_loopback_refusal() {
+  UniqueFd probe(::socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!probe) return errno;
+  sockaddr_vm local{};
+  local.svm_family = AF_VSOCK;
+  local.svm_cid = VMADDR_CID_LOCAL;
+  local.svm_port = VMADDR_PORT_ANY;
+  return ::bind(probe.get(), reinterpret_cast<sockaddr*>(&local), sizeof local) == 0 ? 0 : errno;
+}
+
+// Either branch can fail: available, the descriptors must be vsock and carry bytes; refused, the
+// column's SKIP reason must name the errno the kernel gave.
+TEST(SocketKinds, VsockIsALoopbackVsockStreamOrSaysPreciselyWhyNot) {
+  auto transport = find_transport("vsock");
+  auto reason = transport->unavailable();
+  if (int refusal = vsock_loopback_refusal()) {
+    ASSERT_TRUE(reason) << "the kernel refuses vsock at VMADDR_CID_LOCAL (" << errno_name(refusal)
+                        << "), yet the transport says it is available";
+    EXPECT_NE(reason->find("VMADDR_CID_LOCAL"), std::string::npos) << *reason;
+    EXPECT_NE(reason->find(errno_name(refusal)), std::string::npos) << *reason;
+    std::cout << "no vsock loopback here, and the column says: " << *reason << "\n";
+    return;
+  }
+  ASSERT_FALSE(reason) << "the kernel binds vsock at VMADDR_CID_LOCAL, yet the transport says: " << *reason;
+  auto connection = transport->open();
+  ClientEndpoint client = connection->client();
+  ASSERT_GE(client.fd_in, 0) << "vsock hands the client its descriptor";
+  EXPECT_EQ(client.fd_out, client.fd_in);
+  ServerEndpoint server = connection->accept_server(soon());
+  for (int fd : {client.fd_in, server.fd_in}) {
+    EXPECT_EQ(socket_option(fd, SO_DOMAIN), AF_VSOCK);
+    EXPECT_EQ(socket_option(fd, SO_TYPE), SOCK_STREAM);
+    SocketAddress peer = address_of(fd, ::getpeername);
+    EXPECT_EQ(peer.family(), AF_VSOCK);
+    EXPECT_EQ(reinterpret_cast<const sockaddr_vm*>(&peer.storage)->svm_cid, VMADDR_CID_LOCAL) << peer.describe();
+  }
+  expect_round_trip(client.fd_in, server.fd_in, "client → server");
+  expect_round_trip(server.fd_out, client.fd_in, "server → client");
 }
 
 }  // namespace
