@@ -168,7 +168,8 @@ Process Process::spawn(const ProcessSpec& spec) {
   Fd null_in{open_or_null({}, O_RDONLY)};
   Fd out{spec.stdout_fd >= 0 ? ::fcntl(spec.stdout_fd, F_DUPFD_CLOEXEC, 3)
                              : open_or_null(spec.stdout_path, O_WRONLY | O_CREAT | O_TRUNC)};
-  Fd err{open_or_null(spec.stderr_path, O_WRONLY | O_CREAT | O_TRUNC)};
+  Fd err{spec.stderr_fd >= 0 ? ::fcntl(spec.stderr_fd, F_DUPFD_CLOEXEC, 3)
+                             : open_or_null(spec.stderr_path, O_WRONLY | O_CREAT | O_TRUNC)};
   int in = spec.stdin_fd >= 0 ? spec.stdin_fd : null_in.fd;
 
   bp::environment env;

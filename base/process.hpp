@@ -23,6 +23,7 @@ struct ProcessSpec {
   // descriptors it inherits under the number they have here.
   int stdin_fd = -1;
   int stdout_fd = -1;
+  int stderr_fd = -1;  // -1: stderr_path
   std::vector<int> inherited_fds;
   std::filesystem::path stdout_path;  // used when stdout_fd is -1; empty: /dev/null
   std::filesystem::path stderr_path;  // empty: /dev/null

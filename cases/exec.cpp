@@ -91,9 +91,12 @@ TEST_P(Exec, RemoteOutputArrivesWhole) {
 // ones that exercise the stream most for its time budget.
 SSHTC_DEEP_CASE(Exec, StderrStaysSeparate);
 SSHTC_DEEP_CASE(Exec, RemoteOutputArrivesWhole);
+SSHTC_BULK_CASE(Exec, RemoteOutputArrivesWhole);
 // Its known hangs (dbclient everywhere, OpenSSH on dropbear: mkj/dropbear#379) cost the hang
 // deadline each, more than the default matrix has room for.
 SSHTC_DEEP_CASE(Exec, EndsWhenItsReaderQuits);
+// The variants' case at the default depth: a whole session over the shaped stream.
+SSHTC_VARIANT_CASE(Exec, EchoRoundTrip);
 SSHTC_SCENARIO(Exec, "exec");
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "../harness/judge.hpp"
 #include "matrix.hpp"
 #include "payload.hpp"
+#include "../transports/variant.hpp"
 
 namespace sshtc {
 namespace {
@@ -60,12 +61,15 @@ int list_cases() {
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
       std::string fixture = std::string(suite->name()).substr(std::string(suite->name()).find('/') + 1);
-      if (!full && is_deep_case(fixture, test_name)) continue;
+      if (!is_listed(transport, server, scenario, fixture, test_name, full)) continue;
       std::string column = column_name(transport, server);
       bool control = controls.count(client) > 0;
+      // A variant's cases are labelled with its name too: `ctest -L frag1`.
+      std::string variant = split_variant(transport).second;
       std::cout << ctest_name(scenario, client, column, test_name) << "\t" << suite->name() << "."
                 << test->name() << "\t" << client << "," << transport << "," << server << ","
-                << scenario << ",matrix" << (control ? ",control" : "") << "\n";
+                << scenario << ",matrix" << (control ? ",control" : "") << (variant.empty() ? "" : "," + variant)
+                << "\n";
     }
   }
   return 0;

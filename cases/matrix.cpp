@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <random>
+#include <tuple>
 
 #include "../harness/audit_findings.hpp"
 #include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "../transports/transport.hpp"
+#include "../transports/variant.hpp"
 
 namespace fs = std::filesystem;
 
@@ -38,10 +41,18 @@ std::string cell_test_name(const testing::TestParamInfo<Cell>& info) {
   return name;
 }
 
+std::string Cell::variant() const { return split_variant(transport).second; }
+
+// The kernel's two descriptor streams a tunnel hands a library: what the variants wrap.
+const std::vector<std::string> kVariantBases = {"socketpair", "pipe"};
+
 std::vector<std::string> transports_served(const std::string& mode) {
   if (mode == "daemon") return {"tcp4"};
   std::vector<std::string> names;
   for (const auto& transport : all_transports()) names.push_back(transport->name());
+  for (const auto& base : kVariantBases) {
+    for (const auto& variant : variants()) names.push_back(base + "~" + variant.name);
+  }
   return names;
 }
 
@@ -123,21 +134,29 @@ bool register_scenario(const std::string& fixture, const std::string& name) {
 
 namespace {
 
-std::vector<std::string>& deep_cases() {
-  static std::vector<std::string> cases;  // "Exec.RemoteOutputArrivesWhole"
-  return cases;
+std::vector<std::tuple<std::string, std::string, CaseTrait>>& case_traits() {
+  static std::vector<std::tuple<std::string, std::string, CaseTrait>> traits;
+  return traits;
 }
 
 }  // namespace
 
-bool register_deep_case(const std::string& fixture, const std::string& test) {
-  deep_cases().push_back(fixture + "." + test);
+bool register_case_trait(const std::string& fixture, const std::string& test, CaseTrait trait) {
+  case_traits().emplace_back(fixture, test, trait);
   return true;
 }
 
-bool is_deep_case(const std::string& fixture, const std::string& test) {
-  const auto& all = deep_cases();
-  return std::find(all.begin(), all.end(), fixture + "." + test) != all.end();
+bool has_trait(const std::string& fixture, const std::string& test, CaseTrait trait) {
+  const auto& all = case_traits();
+  return std::find(all.begin(), all.end(), std::make_tuple(fixture, test, trait)) != all.end();
+}
+
+bool is_listed(const std::string& transport, const std::string& server, const std::string& scenario,
+               const std::string& fixture, const std::string& test, bool full) {
+  if (!full && has_trait(fixture, test, CaseTrait::Deep)) return false;
+  if (split_variant(transport).second.empty()) return true;
+  if (scenario != "exec" || has_trait(fixture, test, CaseTrait::Bulk)) return false;
+  return full || (server == kReferenceServer && has_trait(fixture, test, CaseTrait::OnVariants));
 }
 
 const std::vector<std::string>& scenario_names() {
@@ -196,6 +215,7 @@ CaseRecord MatrixCase::record_of_cell() const {
   record.scenario = scenario();
   record.test = info->name();
   record.test = record.test.substr(0, record.test.find('/'));
+  if (!cell.variant().empty()) record.seed = seed();
   return record;
 }
 
@@ -206,9 +226,13 @@ void MatrixCase::SetUp() {
   write_record(RunContext::get().results, record);
 }
 
-std::string MatrixCase::where(const std::string& command) const {
+std::string MatrixCase::where(const std::string& command) const { return where_on(GetParam().transport, command); }
+
+std::string MatrixCase::where_on(const std::string& transport, const std::string& command) const {
   const Cell& cell = GetParam();
-  return cell.client.name + " over " + cell.transport + " (" + cell.server.name + "), " + scenario() + " `" +
+  // A variant's random choices come from the seed: with it, SSHTC_SEED gives the same run again.
+  std::string seeded = split_variant(transport).second.empty() ? "" : ", seed " + std::to_string(seed());
+  return cell.client.name + " over " + transport + " (" + cell.server.name + seeded + "), " + scenario() + " `" +
          command + "`";
 }
 
@@ -219,7 +243,20 @@ std::optional<std::string> MatrixCase::status_check(const SessionResult& session
          (also.empty() ? "" : " " + also) + " — adapter: " + first_line(session.client_stderr);
 }
 
-SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::path& dir) const {
+uint64_t MatrixCase::seed() const {
+  // One per case, drawn when it starts, unless the run fixes it to reproduce a case.
+  static const uint64_t fixed = [] {
+    const char* text = std::getenv("SSHTC_SEED");
+    return text && *text ? std::stoull(text, nullptr, 0) : 0;
+  }();
+  if (fixed != 0) return fixed;
+  // 53 bits: exact in every JSON reader (matrix.json's "seed", the HTML page's script).
+  if (seed_ == 0) seed_ = ((std::random_device{}() | (uint64_t{std::random_device{}()} << 32)) & ((uint64_t{1} << 53) - 1)) | 1;
+  return seed_;
+}
+
+SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const std::string& transport,
+                                              const fs::path& dir) const {
   const Cell& cell = GetParam();
   const RunContext& context = RunContext::get();
   SessionRequest request{scenario(), input.command};
@@ -231,17 +268,87 @@ SessionResult MatrixCase::run_session_of_cell(const CaseInput& input, const fs::
   // here (sftp over TCP to dropbear -i moves 0.7 MB/s), so that the 64 MiB payloads of the full
   // depth do not time out. Slowness shows in the throughput, not as a hang.
   request.timeout += std::chrono::seconds(2 * (input.bytes >> 20));
-  return run_session(context.run, cell.client, *find_transport(cell.transport), cell.server, request, dir);
+  return run_session(context.run, cell.client, *find_transport(transport, seed()), cell.server, request, dir);
 }
 
 void MatrixCase::run_case(const std::string& command, const Check& check) {
   run_case([&](const fs::path&) { return CaseInput{command}; }, check);
 }
 
+// What one session of the case did, over `transport`: the facts the verdict needs, the findings
+// and what the record keeps.
+struct MatrixCase::Observed {
+  CaseFacts facts;
+  std::vector<Observation> findings;
+  CaseRecord record;
+};
+
+MatrixCase::Observed MatrixCase::observe(const CaseInput& input, const std::string& transport, const fs::path& dir,
+                                         const Check& check, Observed observed) const {
+  CaseFacts& facts = observed.facts;
+  CaseRecord& record = observed.record;
+  try {
+    SessionResult session = run_session_of_cell(input, transport, dir);
+    // A server that refuses the scenario says so as a client would: kCannotDo, a reason.
+    if (session.server.code == kCannotDo) {
+      std::string said = read_file(dir / "server.stderr");
+      facts.unavailable = "the server " + GetParam().server.name + " cannot do the scenario " + facts.scenario + ": " +
+                          first_line(said);
+    }
+    record.seconds = session.seconds;
+    facts.client_status = session.client;
+    if (session.client_hung()) facts.hang = session.hang_description();
+    facts.client_said = first_line(session.client_stderr);
+    facts.check_failure = check(session);
+    // Throughput only of what arrived whole.
+    if (!facts.check_failure && !session.client_hung()) record.bytes = input.bytes;
+    facts.evidence = session.evidence();
+    record.case_dir = session.dir.string();
+    record.adapter_stderr = session.adapter_stderr_tail();
+    record.server_log = session.server_log_tail();
+    try {
+      observed.findings = audit_findings(session.dir);
+      observed.findings.insert(observed.findings.end(), session.stdio_findings.begin(), session.stdio_findings.end());
+    } catch (const std::exception& error) {
+      facts.harness_error = std::string("the audit records cannot be read: ") + error.what();
+    }
+  } catch (const std::exception& error) {
+    facts.harness_error = std::string("the harness could not run the session: ") + error.what();
+  }
+  return observed;
+}
+
+// The sanity re-run (as tlsfuzzer's): a cell that fails on a variant runs once more on its
+// clean base, and the reason says whether the variant is what breaks it.
+std::string MatrixCase::on_the_clean_base(const CaseInput& input, const fs::path& dir, const Check& check,
+                                          const Observed& shaped, const std::vector<Expectation>& expectations,
+                                          Strictness strictness) const {
+  const Cell& cell = GetParam();
+  auto [base, variant] = split_variant(cell.transport);
+  Observed clean = shaped;
+  clean.facts.transport = base;
+  clean.facts.column = column_name(base, cell.server.name);
+  clean.facts.where = where_on(base, input.label.empty() ? input.command : input.label);
+  clean.facts.hang.clear();
+  clean.facts.check_failure.reset();
+  clean.findings.clear();
+  fs::path clean_dir = dir.string() + ".on-" + base;
+  fs::remove_all(clean_dir);
+  fs::create_directories(clean_dir);
+  clean = observe(input, base, clean_dir, check, clean);
+  Judgement judged = judge(clean.facts, clean.findings, expectations, strictness);
+  if (fails_gate(judged.verdict)) {
+    return "fails on " + clean.facts.column + " too (" + to_string(judged.verdict) + "), so not only with " + variant;
+  }
+  return "fails only with " + variant + " (" + find_variant(variant).what + "); " + to_string(judged.verdict) +
+         " on " + clean.facts.column;
+}
+
 void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   const Cell& cell = GetParam();
-  CaseRecord record = record_of_cell();
-  CaseFacts facts;
+  Observed observed;
+  observed.record = record_of_cell();
+  CaseFacts& facts = observed.facts;
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   fs::path dir = RunContext::get().run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
   CaseInput input;
@@ -252,12 +359,12 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   }
   facts.where = where(input.label.empty() ? input.command : input.label);
   facts.client = cell.client.name;
-  facts.client_version = record.client_version;
+  facts.client_version = observed.record.client_version;
   facts.transport = cell.transport;
   facts.server = cell.server.name;
   facts.column = cell.column();
   facts.scenario = scenario();
-  facts.test = record.test;
+  facts.test = observed.record.test;
   const RunDirectory& run = RunContext::get().run;
   if (auto client_answer = compliance_failure(cell.client, run)) {
     facts.noncompliant = client_answer;
@@ -273,7 +380,6 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   } else if (auto client_reason = cannot_run_here(cell.client, run)) {
     facts.unavailable = cell.client.name + " cannot run here: " + *client_reason;
   }
-  std::vector<Observation> findings;
   const std::vector<Expectation>* expectations = nullptr;
   Strictness strictness;
   try {
@@ -282,37 +388,17 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   } catch (const std::exception& error) {
     facts.harness_error = std::string("the expectations cannot be used: ") + error.what();
   }
-  if (!facts.noncompliant && !facts.unavailable && facts.harness_error.empty()) {
-    try {
-      SessionResult session = run_session_of_cell(input, dir);
-      // A server that refuses the scenario says so as a client would: kCannotDo, a reason.
-      if (session.server.code == kCannotDo) {
-        std::string said = read_file(dir / "server.stderr");
-        facts.unavailable = "the server " + cell.server.name + " cannot do the scenario " + facts.scenario + ": " +
-                            first_line(said);
-      }
-      record.seconds = session.seconds;
-      facts.client_status = session.client;
-      if (session.client_hung()) facts.hang = session.hang_description();
-      facts.client_said = first_line(session.client_stderr);
-      facts.check_failure = check(session);
-      // Throughput only of what arrived whole.
-      if (!facts.check_failure && !session.client_hung()) record.bytes = input.bytes;
-      facts.evidence = session.evidence();
-      record.case_dir = session.dir.string();
-      record.adapter_stderr = session.adapter_stderr_tail();
-      record.server_log = session.server_log_tail();
-      try {
-        findings = audit_findings(session.dir);
-      } catch (const std::exception& error) {
-        facts.harness_error = std::string("the audit records cannot be read: ") + error.what();
-      }
-    } catch (const std::exception& error) {
-      facts.harness_error = std::string("the harness could not run the session: ") + error.what();
-    }
-  }
+  const bool runs = !facts.noncompliant && !facts.unavailable && facts.harness_error.empty();
+  if (runs) observed = observe(input, cell.transport, dir, check, std::move(observed));
   static const std::vector<Expectation> none;
-  Judgement judgement = judge(facts, findings, expectations ? *expectations : none, strictness);
+  Judgement judgement = judge(observed.facts, observed.findings, expectations ? *expectations : none, strictness);
+  if (runs && !cell.variant().empty() && fails_gate(judgement.verdict) && observed.facts.harness_error.empty()) {
+    std::string rerun = on_the_clean_base(input, dir, check, observed, *expectations, strictness);
+    judgement.reason.insert(judgement.reason.find('\n') == std::string::npos ? judgement.reason.size()
+                                                                                : judgement.reason.find('\n'),
+                            "\n" + rerun);
+  }
+  CaseRecord& record = observed.record;
   record.verdict = judgement.verdict;
   record.reason = judgement.reason;
   record.server_findings = judgement.server_findings;

@@ -13,6 +13,7 @@
 #include "../harness/implementation.hpp"
 #include "../harness/expectations.hpp"
 #include "../harness/run_directory.hpp"
+#include "../harness/judge.hpp"
 #include "../harness/session.hpp"
 
 namespace sshtc {
@@ -22,14 +23,21 @@ struct Cell {
   std::string transport;
   Implementation server{kReferenceServer, {}, "server", "inetd"};
   std::string column() const { return column_name(transport, server.name); }
+  std::string variant() const;  // of "socketpair~frag1": "frag1"; empty for a clean stream
 };
 void PrintTo(const Cell& cell, std::ostream* out);  // "client/transport/server": ctest labels
 std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
 // Every server's table in registry order: every client (and control) over every transport the
 // server serves (inetd: all of them; daemon: tcp4, which the client dials).
 std::vector<Cell> matrix_cells();
-// The transports a server of `mode` serves.
+// The transports a server of `mode` serves: for inetd every transport, and every variant over
+// the bases the variants wrap (socketpair and pipe: "socketpair~frag1").
 std::vector<std::string> transports_served(const std::string& mode);
+// Whether ctest lists this case of this cell: the deep cases only at full depth; on a variant's
+// column the exec scenario alone, and by default only its OnVariants cases against the
+// reference server (at full depth all but the bulk ones, against every inetd server).
+bool is_listed(const std::string& transport, const std::string& server, const std::string& scenario,
+               const std::string& fixture, const std::string& test, bool full);
 // The clients, servers and columns of matrix_cells(): what an expectation may name.
 MatrixNames matrix_names();
 // The expectations file, checked against matrix_names() when first asked for.
@@ -41,12 +49,26 @@ std::string scenario_of_suite(const std::string& suite);
 const std::vector<std::string>& scenario_names();  // in declaration order
 bool register_scenario(const std::string& fixture, const std::string& name);
 
-// A case of the full depth only (SSHTC_DEPTH=full, nightly): in the default run it is not
-// listed, so neither run nor counted; the default matrix keeps its time budget.
-bool register_deep_case(const std::string& fixture, const std::string& test);
-bool is_deep_case(const std::string& fixture, const std::string& test);
-#define SSHTC_DEEP_CASE(Fixture, Test) \
-  [[maybe_unused]] const bool sshtc_deep_##Fixture##_##Test = ::sshtc::register_deep_case(#Fixture, #Test)
+// What a case says of itself, beside its scenario: where and when it runs.
+enum class CaseTrait {
+  // Full depth only (SSHTC_DEPTH=full, nightly): in the default run it is not listed, so
+  // neither run nor counted; the default matrix keeps its time budget.
+  Deep,
+  // It moves the bulk payload: on clean streams only, never on a variant's column (frag1 waits
+  // for every byte to be read).
+  Bulk,
+  // One of the cases a variant's column runs at the default depth (at full depth they run all
+  // of their scenario's cases but the bulk ones).
+  OnVariants,
+};
+bool register_case_trait(const std::string& fixture, const std::string& test, CaseTrait trait);
+bool has_trait(const std::string& fixture, const std::string& test, CaseTrait trait);
+#define SSHTC_CASE_TRAIT(Fixture, Test, Trait)                                        \
+  [[maybe_unused]] const bool sshtc_trait_##Fixture##_##Test##_##Trait =              \
+      ::sshtc::register_case_trait(#Fixture, #Test, ::sshtc::CaseTrait::Trait)
+#define SSHTC_DEEP_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, Deep)
+#define SSHTC_BULK_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, Bulk)
+#define SSHTC_VARIANT_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, OnVariants)
 
 // Declares the scenario `name` (lowercase, a word) whose cases are the TEST_Ps of `Fixture`, a
 // MatrixCase, over every cell of the matrix: a new scenario is its file with this one line.
@@ -92,15 +114,26 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   void run_case(const Prepare& prepare, const Check& check);
   // "libssh over socketpair (sshd-i), exec `echo 1f2e`": the start of every failure message.
   std::string where(const std::string& command) const;
+  std::string where_on(const std::string& transport, const std::string& command) const;
   // "… client exit 255, expected exit 0 — adapter: ssh_connect: …", or nothing; `also` is
   // said after the expected exit ("(the echo service accepted 1 connection(s) …)").
   std::optional<std::string> status_check(const SessionResult& session, const std::string& label, int expected,
                                           const std::string& also = "") const;
 
  private:
+  struct Observed;
   std::string scenario() const;  // of the running test
+  // The case's seed for a variant's random choices: SSHTC_SEED, or drawn once for the case.
+  uint64_t seed() const;
   CaseRecord record_of_cell() const;
-  SessionResult run_session_of_cell(const CaseInput& input, const std::filesystem::path& dir) const;
+  SessionResult run_session_of_cell(const CaseInput& input, const std::string& transport,
+                                    const std::filesystem::path& dir) const;
+  Observed observe(const CaseInput& input, const std::string& transport, const std::filesystem::path& dir,
+                   const Check& check, Observed observed) const;
+  std::string on_the_clean_base(const CaseInput& input, const std::filesystem::path& dir, const Check& check,
+                                const Observed& shaped, const std::vector<Expectation>& expectations,
+                                Strictness strictness) const;
+  mutable uint64_t seed_ = 0;
 };
 
 }  // namespace sshtc

@@ -97,6 +97,7 @@ std::string record_json(const CaseRecord& record) {
             {"logs", {{"case_dir", record.case_dir},
                       {"adapter_stderr", record.adapter_stderr},
                       {"server_log", record.server_log}}}};
+  if (record.seed != 0) j["seed"] = record.seed;
   if (record.bytes > 0) {
     j["bytes"] = record.bytes;
     j["mb_per_s"] = record.mb_per_s();
@@ -121,6 +122,7 @@ CaseRecord parse_record(const std::string& text) {
   record.reason = j.at("reason");
   record.seconds = j.at("seconds");
   record.bytes = j.value("bytes", uint64_t{0});
+  record.seed = j.value("seed", uint64_t{0});
   record.server_findings = j.at("server_findings");
   for (const auto& finding : j.at("findings")) record.findings.push_back(finding_of(finding));
   const json& logs = j.at("logs");

@@ -36,6 +36,8 @@ struct CaseRecord {
   // `seconds`, the session's throughput, handshake included.
   uint64_t bytes{0};
   double mb_per_s() const { return seconds > 0 ? bytes / seconds / 1e6 : 0; }
+  // A variant column's seed (its random choices; SSHTC_SEED=seed runs them again), 0 elsewhere.
+  uint64_t seed{0};
 
   // "exec/libssh/socketpair@dropbear-i/EchoRoundTrip": the case's name in ctest.
   std::string ctest_name() const;

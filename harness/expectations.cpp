@@ -1,5 +1,8 @@
 #include "expectations.hpp"
 
+#include "../transports/variant.hpp"
+#include "stdio_hygiene.hpp"
+
 #include <fnmatch.h>
 
 #include <algorithm>
@@ -81,9 +84,13 @@ bool glob_matches(const std::string& pattern, const std::string& name) {
 }
 
 // A bare transport entry holds against every server; transport@server against that one only.
+// An entry that names no variant holds for the variants of its transport too ("socketpair"
+// covers "socketpair~frag1"): a variant keeps its base's kind of descriptor, and so the base's
+// known calls; "socketpair~frag1" or "*~frag1" names a variant's own.
 bool entry_matches(const std::string& entry, const std::string& transport, const std::string& server) {
-  return entry.find('@') == std::string::npos ? glob_matches(entry, transport)
-                                              : glob_matches(entry, transport + "@" + server);
+  const std::string& named = entry.find('~') == std::string::npos ? split_variant(transport).first : transport;
+  return entry.find('@') == std::string::npos ? glob_matches(entry, named)
+                                              : glob_matches(entry, named + "@" + server);
 }
 
 std::string joined(const std::vector<std::string>& names) {
@@ -157,9 +164,11 @@ std::vector<Expectation> load_expectations(const fs::path& file, const MatrixNam
     Expectation e{fields[0], fields[1], split(fields[2], ","), fields[4], fields[5],
                   fields[6], fields[7], where, split(fields[3], ",")};
     // A misspelt rule would never match, and its cells would read XPASS for the wrong reason.
-    if (!is_rule(e.rule) && e.rule != kSessionFails && e.rule != kSessionHangs && e.rule != kSessionMayHang) {
+    if (!is_rule(e.rule) && e.rule != kNonblockLeftOnSharedStdio && e.rule != kSessionFails &&
+        e.rule != kSessionHangs && e.rule != kSessionMayHang) {
       throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " +
-                               kSessionFails + ", " + kSessionHangs + " or " + kSessionMayHang + ")");
+                               kNonblockLeftOnSharedStdio + ", " + kSessionFails + ", " + kSessionHangs + " or " +
+                               kSessionMayHang + ")");
     }
     if (e.side != "client" && e.side != "server") {
       throw std::runtime_error(where + ": side must be client or server, not '" + e.side + "'");

@@ -12,7 +12,9 @@
 
 #include "audit_findings.hpp"
 #include "server.hpp"
+#include "stdio_hygiene.hpp"
 #include "../base/scratch_dir.hpp"
+#include "../transports/variant.hpp"
 
 namespace fs = std::filesystem;
 
@@ -26,12 +28,6 @@ std::string tail(const std::string& text, size_t lines) {
   std::string out;
   for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += all[i] + "\n";
   return out;
-}
-
-// The request's stdin file, open for the adapter to inherit; -1 (/dev/null) when there is none.
-UniqueFd open_stdin(const SessionRequest& request) {
-  if (request.stdin_file.empty()) return UniqueFd();
-  return UniqueFd(check_sys(::open(request.stdin_file.c_str(), O_RDONLY | O_CLOEXEC), "open the stdin file"));
 }
 
 // `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
@@ -92,10 +88,17 @@ class QuittingReader {
 };
 
 // Starts the adapter with the request's stdin, and a quitting reader when the request has one.
-Process spawn_adapter(ProcessSpec spec, const SessionRequest& request, std::optional<QuittingReader>& reader) {
-  UniqueFd input = open_stdin(request);  // the adapter's copy is all that stays open
-  spec.stdin_fd = input.get();
-  if (request.stdout_reader_quits_after == 0) return Process::spawn(spec);
+// Its stdio are the harness's own open descriptions (stdio_hygiene.hpp), held in `stdio` to be
+// checked once it has exited; the quitting reader's pipe is not held.
+Process spawn_adapter(ProcessSpec spec, const SessionRequest& request, std::optional<QuittingReader>& reader,
+                      SharedStdio& stdio) {
+  const bool quitting = request.stdout_reader_quits_after > 0;
+  stdio = open_shared_stdio(request.stdin_file.string(), quitting ? "" : spec.stdout_path.string(),
+                            spec.stderr_path.string());
+  spec.stdin_fd = stdio.in.get();
+  spec.stdout_fd = stdio.out ? stdio.out.get() : -1;
+  spec.stderr_fd = stdio.err.get();
+  if (!quitting) return Process::spawn(spec);
   reader.emplace(spec, request.stdout_reader_quits_after);
   Process adapter = Process::spawn(spec);
   reader->started();
@@ -116,8 +119,9 @@ bool server_exits_first(Process& adapter, Process& server, Clock::time_point dea
 
 // When the server exits first, the client's deadline shrinks to the EOF grace, so a client
 // that never notices the end of its stream fails in seconds, not at the deadline.
-void collect_client(SessionResult& result, Process& adapter, std::optional<QuittingReader>& reader, Process* server,
-                    const SessionRequest& request, Clock::time_point deadline) {
+void collect_client(SessionResult& result, Process& adapter, std::optional<QuittingReader>& reader,
+                    const SharedStdio& stdio, Process* server, const SessionRequest& request,
+                    Clock::time_point deadline) {
   result.eof_grace = request.eof_grace;
   auto until = deadline;
   if (server && server_exits_first(adapter, *server, deadline)) {
@@ -129,6 +133,8 @@ void collect_client(SessionResult& result, Process& adapter, std::optional<Quitt
   }
   result.client = adapter.wait_until(until);
   result.client_outlived_server = result.client.timed_out && until < deadline;
+  // A client killed at its deadline had no chance to restore its flags: nothing to judge.
+  if (!result.client.timed_out) result.stdio_findings = stdio_findings(stdio);
   reader.reset();  // its adapter.stdout is complete
   result.client_stdout = read_file(result.dir / "adapter.stdout");
   result.client_stderr = read_file(result.dir / "adapter.stderr");
@@ -225,8 +231,12 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   ClientEndpoint endpoint = connection->client();
   ScratchDir scratch("sshtc-client");
   std::optional<QuittingReader> reader;
-  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, transport.name(), request),
-                                               endpoint, case_dir, scratch), request, reader);
+  SharedStdio stdio;
+  // A variant is invisible to the client, as a real tunnel's behaviour is: it is told the base
+  // transport, whose kind of descriptor it gets.
+  const std::string told = split_variant(transport.name()).first;
+  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, told, request),
+                                               endpoint, case_dir, scratch), request, reader, stdio);
   connection->close_client_side();
 
   std::optional<Process> served;
@@ -242,7 +252,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   }
   connection->close_server_side();
 
-  collect_client(result, adapter, reader, served ? &*served : nullptr, request, deadline);
+  collect_client(result, adapter, reader, stdio, served ? &*served : nullptr, request, deadline);
   if (served) {
     // After the client hangs up, the server has a moment to finish its log, then goes.
     auto grace = std::min<Clock::time_point>(deadline, Clock::now() + std::chrono::seconds(2));
@@ -266,9 +276,10 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
   std::optional<QuittingReader> reader;
+  SharedStdio stdio;
   Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
-                                               endpoint, case_dir, scratch), request, reader);
-  collect_client(result, adapter, reader, nullptr, request, start + request.timeout);
+                                               endpoint, case_dir, scratch), request, reader, stdio);
+  collect_client(result, adapter, reader, stdio, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
   return result;
 }

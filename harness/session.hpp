@@ -4,8 +4,10 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "../transports/transport.hpp"
+#include "audit_findings.hpp"
 #include "implementation.hpp"
 #include "../base/process.hpp"
 #include "run_directory.hpp"
@@ -46,6 +48,9 @@ struct SessionResult {
   bool client_outlived_server = false;
   std::chrono::milliseconds eof_grace{0};
   std::string harness_error;  // the harness itself could not complete the session
+  // The client's stdio left non-blocking when it exited (stdio_hygiene.hpp); judged with the
+  // audit's findings.
+  std::vector<Observation> stdio_findings;
   std::filesystem::path dir;  // adapter.stdout, adapter.stderr, server.log, server.stderr, audit-*/
   double seconds = 0;
 

@@ -166,14 +166,16 @@ Matrix render_matrix(const std::vector<CaseRecord>& records,
           << (known == server_versions.end() ? "" : " (" + known->second + ")") << "\n";
       out << std::left << std::setw(static_cast<int>(name_width + 2)) << role
           << std::setw(static_cast<int>(version_width + 2)) << "version";
-      for (size_t c = first; c < last; ++c) {
-        out << std::setw(kCellWidth) << transport_of_column(columns[c]);
-      }
+      // A variant's name ("socketpair~coalesce") may be wider than a cell.
+      auto width = [&](size_t c) {
+        return std::max<int>(kCellWidth, static_cast<int>(transport_of_column(columns[c]).size()) + 2);
+      };
+      for (size_t c = first; c < last; ++c) out << std::setw(width(c)) << transport_of_column(columns[c]);
       out << "\n";
       for (const auto& row : role_rows) {
         out << std::setw(static_cast<int>(name_width + 2)) << row
             << std::setw(static_cast<int>(version_width + 2)) << versions[row];
-        for (size_t c = first; c < last; ++c) out << std::setw(kCellWidth) << cell_text(row, columns[c]);
+        for (size_t c = first; c < last; ++c) out << std::setw(width(c)) << cell_text(row, columns[c]);
         out << "\n";
       }
       first = last;

@@ -89,7 +89,7 @@ TEST(Expectations, MalformedLinesAreNamedWithTheirLine) {
             "2: expected 8 fields separated by ' | ' (client, versions, transports, scenarios, side, rule, "
             "reference, reason), found 6");
   EXPECT_EQ(load_error("asyncssh | * | unix | * | client | tcp-nodelay | ref | why\n"),
-            "1: unknown rule 'tcp-nodelay' (an audit rule id, session-fails, session-hangs or session-may-hang)");
+            "1: unknown rule 'tcp-nodelay' (an audit rule id, nonblock-left-on-shared-stdio, session-fails, session-hangs or session-may-hang)");
 }
 
 // A misspelt name would match nothing and expect nothing: it is an error, with file and line.

@@ -5,15 +5,22 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+
 #include "../transports/byte_pump.hpp"
 #include "../transports/shaping.hpp"
 #include "../transports/transport.hpp"
+#include "../transports/variant.hpp"
 
 namespace sshtc {
 namespace {
@@ -38,8 +45,34 @@ std::string read_all(int fd) {
   return text;
 }
 
+// Waits out EAGAIN: the nonblock variant hands over non-blocking descriptors.
 void write_all(int fd, const std::string& text) {
-  ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EAGAIN) {
+      pollfd writable{fd, POLLOUT, 0};
+      ::poll(&writable, 1, 1000);
+      continue;
+    }
+    ASSERT_GT(n, 0) << "write: " << strerror(errno);
+    done += static_cast<size_t>(n);
+  }
+}
+
+std::string read_all_waiting(int fd) {
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EAGAIN) {
+      pollfd readable{fd, POLLIN, 0};
+      ::poll(&readable, 1, 1000);
+      continue;
+    }
+    if (n <= 0) return text;
+    text.append(buffer, static_cast<size_t>(n));
+  }
 }
 
 class TransportTest : public testing::TestWithParam<std::string> {};
@@ -64,7 +97,9 @@ TEST_P(TransportTest, MovesBytesBothWaysAndReportsEof) {
   dialled.reset();
   connection->close_client_side();
   connection->close_server_side();
-  const std::string hello(100000, 'c'), reply(70000, 's');
+  // Shaped streams are slow by design (frag1 waits for every byte to be read): less for them.
+  const bool shaped = GetParam().find('~') != std::string::npos;
+  const std::string hello(shaped ? 3000 : 100000, 'c'), reply(shaped ? 2100 : 70000, 's');
   std::thread client_writer([&] {
     write_all(client_out.get(), hello);
     if (client_out.get() != client_in.get()) client_out.reset();
@@ -75,8 +110,8 @@ TEST_P(TransportTest, MovesBytesBothWaysAndReportsEof) {
     server_out.reset();
     ::shutdown(server_in.get(), SHUT_WR);
   });
-  std::string at_server = read_all(server_in.get());
-  std::string at_client = read_all(client_in.get());
+  std::string at_server = read_all_waiting(server_in.get());
+  std::string at_client = read_all_waiting(client_in.get());
   client_writer.join();
   server_writer.join();
   EXPECT_EQ(at_server.size(), hello.size()) << GetParam() << ": client → server";
@@ -85,13 +120,18 @@ TEST_P(TransportTest, MovesBytesBothWaysAndReportsEof) {
   EXPECT_EQ(at_client, reply);
 }
 
+// Every transport, and every variant over the two bases the matrix wraps.
 std::vector<std::string> transport_names() {
   std::vector<std::string> names;
   for (const auto& transport : all_transports()) names.push_back(transport->name());
+  for (const auto& variant : variants()) {
+    for (const char* base : {"socketpair", "pipe"}) names.push_back(std::string(base) + "~" + variant.name);
+  }
   return names;
 }
 
-// gtest names are alphanumeric: unix-abstract's test is .../unix_abstract.
+// gtest names are alphanumeric: unix-abstract's test is .../unix_abstract, socketpair~frag1's
+// .../socketpair_frag1.
 INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()), [](const auto& info) {
   std::string name = info.param;
   for (char& c : name) {
@@ -103,7 +143,7 @@ INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()
 // A shaped pump from a socketpair to `to` (a socket, or a pipe's write end): `sent` goes in at
 // once; a reader that takes its time reads it from `from`. The sizes of its reads, in order.
 std::vector<size_t> read_sizes_through(const Shaping& shaping, bool to_pipe, const std::string& sent,
-                                       std::chrono::milliseconds* took = nullptr) {
+                                       std::chrono::milliseconds* took = nullptr, uint64_t seed = 0) {
   int in[2], out[2];
   check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in), "socketpair");
   if (to_pipe) {
@@ -121,7 +161,7 @@ std::vector<size_t> read_sizes_through(const Shaping& shaping, bool to_pipe, con
   auto start = std::chrono::steady_clock::now();
   std::vector<size_t> sizes;
   {
-    BytePump pump(StreamEnds{in[1], in[1]}, far, shaping);
+    BytePump pump(StreamEnds{in[1], in[1]}, far, shaping, {}, seed);
     std::string got;
     std::thread feed([&] { write_all(writer.get(), sent); });
     char buffer[4096];
@@ -147,7 +187,7 @@ std::string some_bytes(size_t size) {
 
 TEST(Shaping, Frag1MakesEveryByteItsOwnReadOnSocketsAndPipes) {
   for (bool to_pipe : {false, true}) {
-    auto sizes = read_sizes_through(*shaping_named("frag1"), to_pipe, some_bytes(300));
+    auto sizes = read_sizes_through(find_variant("frag1").to_client, to_pipe, some_bytes(300));
     EXPECT_EQ(sizes.size(), 300u) << (to_pipe ? "pipe" : "socket");
     for (size_t size : sizes) ASSERT_EQ(size, 1u) << (to_pipe ? "pipe" : "socket");
   }
@@ -159,12 +199,143 @@ TEST(Shaping, UnshapedTheSameReaderGetsTheBytesJoined) {
   EXPECT_LT(sizes.size(), 300u);
 }
 
-TEST(Shaping, DripSendsChunksOf512BytesApart) {
+TEST(Shaping, DripSendsSmallChunksApart) {
   std::chrono::milliseconds took{0};
-  auto sizes = read_sizes_through(*shaping_named("drip"), false, some_bytes(8 * 512), &took);
-  // Eight chunks with a 2 ms pause after each.
+  auto sizes = read_sizes_through(find_variant("drip").to_client, false, some_bytes(8 * 512), &took);
+  // At least eight chunks of at most 512 bytes, with a 2 ms pause after each.
   EXPECT_GE(took.count(), 16) << "drip took " << took.count() << " ms";
   EXPECT_GE(sizes.size(), 2u);
+}
+
+// The sizes of random chunks come from the seed alone: a case's seed gives its chunks again.
+// (Each chunk waits to be read here, so that every read is one chunk.)
+TEST(Shaping, TheSameSeedGivesTheSameChunks) {
+  Shaping random_and_waiting = find_variant("drip").to_client;
+  random_and_waiting.pause = std::chrono::microseconds(0);
+  random_and_waiting.wait_until_read = true;
+  auto first = read_sizes_through(random_and_waiting, false, some_bytes(3000), nullptr, 42);
+  auto again = read_sizes_through(random_and_waiting, false, some_bytes(3000), nullptr, 42);
+  auto other = read_sizes_through(random_and_waiting, false, some_bytes(3000), nullptr, 43);
+  EXPECT_EQ(first, again);
+  EXPECT_NE(first, other);
+  for (size_t size : first) EXPECT_LE(size, 512u);
+}
+
+// What a client's first read returns when the server writes its identification line and,
+// 5 ms later, its KEXINIT, through a pump shaped for the server's direction.
+std::string first_read_of_banner_then_kexinit(const Shaping& to_client) {
+  int client[2], server[2];
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, client), "socketpair");
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, server), "socketpair");
+  UniqueFd client_end(client[0]), server_end(server[0]);
+  BytePump pump(StreamEnds{client[1], client[1]}, StreamEnds{server[1], server[1]}, {}, to_client);
+  write_all(server_end.get(), "SSH-2.0-OpenSSH_9.2p1\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  write_all(server_end.get(), std::string(1000, 'K'));
+  pollfd readable{client_end.get(), POLLIN, 0};
+  ::poll(&readable, 1, 2000);
+  char buffer[65536];
+  ssize_t n = ::read(client_end.get(), buffer, sizeof buffer);
+  return n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "";
+}
+
+TEST(Shaping, CoalesceDeliversTheBannerAndTheKexinitInOneRead) {
+  std::string first = first_read_of_banner_then_kexinit(find_variant("coalesce").to_client);
+  EXPECT_EQ(first, "SSH-2.0-OpenSSH_9.2p1\r\n" + std::string(1000, 'K'));
+}
+
+// A server whose line is all it says until the client speaks still has it delivered, once the
+// hold is over.
+TEST(Shaping, CoalesceDeliversALoneLineAfterItsHold) {
+  int client[2], server[2];
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, client), "socketpair");
+  check_sys(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, server), "socketpair");
+  UniqueFd client_end(client[0]), server_end(server[0]);
+  Shaping coalesce = find_variant("coalesce").to_client;
+  BytePump pump(StreamEnds{client[1], client[1]}, StreamEnds{server[1], server[1]}, {}, coalesce);
+  auto start = std::chrono::steady_clock::now();
+  write_all(server_end.get(), "SSH-2.0-OpenSSH_9.2p1\r\n");
+  pollfd readable{client_end.get(), POLLIN, 0};
+  ASSERT_EQ(::poll(&readable, 1, 3000), 1);
+  auto held = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(held, coalesce.hold_first);
+  EXPECT_LT(held, coalesce.hold_first + std::chrono::milliseconds(400));
+}
+
+// Its negative control: unshaped, the first read is the identification line alone.
+TEST(Shaping, UnshapedTheBannerArrivesAlone) {
+  EXPECT_EQ(first_read_of_banner_then_kexinit(Shaping{}), "SSH-2.0-OpenSSH_9.2p1\r\n");
+}
+
+// After the server's side has closed: what the client reads (EOF), and how much of 4 MiB its
+// non-blocking writes still get rid of.
+std::pair<std::string, size_t> after_server_closes(const std::string& transport) {
+  // As in the harness (install_signal_cleanup): a write to a closed stream is an error, not death.
+  ::signal(SIGPIPE, SIG_IGN);
+  auto connection = find_transport(transport)->open();
+  ClientEndpoint ends = connection->client();
+  UniqueFd client_in(::dup(ends.fd_in)), client_out(::dup(ends.fd_out));
+  connection->close_client_side();
+  connection->accept_server(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  connection->close_server_side();  // the server is gone
+  std::string read = read_all_waiting(client_in.get());
+  ::fcntl(client_out.get(), F_SETFL, O_NONBLOCK);
+  size_t written = 0;
+  const std::string block(65536, 'w');
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (written < (4u << 20) && std::chrono::steady_clock::now() < until) {
+    ssize_t n = ::write(client_out.get(), block.data(), block.size());
+    if (n > 0) {
+      written += static_cast<size_t>(n);
+    } else if (errno == EAGAIN) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    } else {
+      break;  // EPIPE: the stream is closed both ways
+    }
+  }
+  return {read, written};
+}
+
+TEST(Shaping, HalfcloseGivesEofWhileTheClientsWritesAreStillTaken) {
+  for (const char* base : {"socketpair", "pipe"}) {
+    auto [read, written] = after_server_closes(std::string(base) + "~halfclose");
+    EXPECT_EQ(read, "") << base;
+    EXPECT_GE(written, 4u << 20) << base << ": the writes stopped being taken";
+  }
+}
+
+// Its negative control: on the plain stream the server's close ends the client's writes too.
+TEST(Shaping, WithoutHalfcloseTheClientsWritesFail) {
+  for (const char* base : {"socketpair", "pipe"}) {
+    auto [read, written] = after_server_closes(base);
+    EXPECT_EQ(read, "") << base;
+    EXPECT_LT(written, 4u << 20) << base;
+  }
+}
+
+TEST(Variant, NonblockHandsOverNonBlockingDescriptorsAndOnePagePipes) {
+  for (const char* base : {"socketpair", "pipe"}) {
+    auto connection = find_transport(std::string(base) + "~nonblock")->open();
+    ClientEndpoint ends = connection->client();
+    for (int fd : {ends.fd_in, ends.fd_out}) {
+      EXPECT_TRUE(::fcntl(fd, F_GETFL) & O_NONBLOCK) << base << " fd " << fd;
+      struct stat about {};
+      ASSERT_EQ(::fstat(fd, &about), 0);
+      if (S_ISFIFO(about.st_mode)) EXPECT_EQ(::fcntl(fd, F_GETPIPE_SZ), 4096) << base;
+    }
+    // Its control: the server's end is left as it was.
+    ServerEndpoint server = connection->accept_server(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    EXPECT_FALSE(::fcntl(server.fd_in, F_GETFL) & O_NONBLOCK) << base;
+  }
+}
+
+TEST(Variant, AnUnknownVariantIsAnErrorThatListsThem) {
+  try {
+    find_transport("socketpair~fragile");
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_STREQ(error.what(), "no variant named 'fragile' (variants: frag1, drip, coalesce, halfclose, nonblock)");
+  }
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ void signal_eof(int fd) { ::shutdown(fd, SHUT_WR); }
 
 }  // namespace
 
-BytePump::BytePump(StreamEnds left, StreamEnds right, Shaping to_right, Shaping to_left)
+BytePump::BytePump(StreamEnds left, StreamEnds right, Shaping to_right, Shaping to_left, uint64_t seed)
     : left_in_(left.in),
       left_out_(own(left.out, left.in)),
       right_in_(right.in),
@@ -25,8 +25,10 @@ BytePump::BytePump(StreamEnds left, StreamEnds right, Shaping to_right, Shaping 
       stop_(check_sys(::eventfd(0, EFD_CLOEXEC), "eventfd")) {
   int left_out = left_out_ ? left_out_.get() : left_in_.get();
   int right_out = right_out_ ? right_out_.get() : right_in_.get();
-  left_to_right_ = std::thread([this, right_out, to_right] { copy(left_in_.get(), right_out, to_right); });
-  right_to_left_ = std::thread([this, left_out, to_left] { copy(right_in_.get(), left_out, to_left); });
+  // Each direction its own generator, so that one direction's chunks do not depend on the
+  // other's timing.
+  left_to_right_ = std::thread([this, right_out, to_right, seed] { copy(left_in_.get(), right_out, to_right, seed); });
+  right_to_left_ = std::thread([this, left_out, to_left, seed] { copy(right_in_.get(), left_out, to_left, ~seed); });
 }
 
 BytePump::~BytePump() {
@@ -36,18 +38,45 @@ BytePump::~BytePump() {
   right_to_left_.join();
 }
 
-void BytePump::copy(int from, int to, const Shaping& shaping) {
+ssize_t BytePump::gather(int from, char* buffer, size_t size, const Shaping& shaping, bool first) {
+  ssize_t got = ::read(from, buffer, size);
+  auto window = first && shaping.hold_first.count() > 0 ? shaping.hold_first : shaping.gather;
+  if (got <= 0 || window.count() == 0) return got;
+  size_t held = static_cast<size_t>(got);
+  pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+  while (held < size) {
+    int ready = ::poll(watch, 2, static_cast<int>(window.count()));
+    window = shaping.gather;  // after the first bytes that followed, the usual window
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0 || watch[1].revents || !(watch[0].revents & (POLLIN | POLLHUP))) break;  // quiet
+    ssize_t more = ::read(from, buffer + held, size - held);
+    if (more < 0 && errno == EINTR) continue;
+    if (more <= 0) break;  // EOF after what is held: it goes first, the EOF on the next read
+    held += static_cast<size_t>(more);
+  }
+  return static_cast<ssize_t>(held);
+}
+
+void BytePump::copy(int from, int to, const Shaping& shaping, uint64_t seed) {
+  std::mt19937_64 random(seed);
   char buffer[64 * 1024];
   pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+  bool far_end_gone = false, first = true;
   for (;;) {
     if (::poll(watch, 2, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
     if (watch[1].revents) return;
-    ssize_t n = ::read(from, buffer, sizeof buffer);
+    ssize_t n = gather(from, buffer, sizeof buffer, shaping, first);
+    first = false;
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0 || !write_shaped(to, buffer, static_cast<size_t>(n), shaping, stop_.get())) break;
+    if (n <= 0) break;
+    if (far_end_gone) continue;  // drained
+    if (!write_shaped(to, buffer, static_cast<size_t>(n), shaping, random, stop_.get())) {
+      if (!shaping.drain_after_far_end_closes) break;
+      far_end_gone = true;
+    }
   }
   signal_eof(to);
   // A pipe has no half-close: only closing its write end tells the reader EOF. Each

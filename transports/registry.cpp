@@ -2,6 +2,7 @@
 // one line there.
 #include "../base/registry.hpp"
 #include "transport.hpp"
+#include "variant.hpp"
 
 namespace sshtc {
 
@@ -19,8 +20,11 @@ const std::vector<std::shared_ptr<Transport>>& all_transports() {
   return transports;
 }
 
-std::shared_ptr<Transport> find_transport(const std::string& name) {
-  return find_named(all_transports(), name, "transport");
+std::shared_ptr<Transport> find_transport(const std::string& name, uint64_t seed) {
+  auto [base, variant] = split_variant(name);
+  auto transport = find_named(all_transports(), base, "transport");
+  if (variant.empty()) return transport;
+  return make_variant_transport(transport, find_variant(variant), seed);
 }
 
 }  // namespace sshtc

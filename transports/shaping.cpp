@@ -48,25 +48,11 @@ bool write_all(int fd, const char* data, size_t size) {
 
 }  // namespace
 
-const std::vector<Shaping>& shapings() {
-  static const std::vector<Shaping> all = {
-      {"frag1", 1, std::chrono::microseconds(0), true},
-      {"drip", 512, std::chrono::microseconds(2000), false},
-  };
-  return all;
-}
-
-std::optional<Shaping> shaping_named(const std::string& name) {
-  for (const auto& shaping : shapings()) {
-    if (shaping.name == name) return shaping;
-  }
-  return std::nullopt;
-}
-
-bool write_shaped(int fd, const char* data, size_t size, const Shaping& shaping, int stop) {
+bool write_shaped(int fd, const char* data, size_t size, const Shaping& shaping, std::mt19937_64& random, int stop) {
   if (shaping.chunk == 0) return write_all(fd, data, size);
   while (size > 0) {
-    size_t chunk = std::min(size, shaping.chunk);
+    size_t most = shaping.random_chunks ? std::uniform_int_distribution<size_t>(1, shaping.chunk)(random) : shaping.chunk;
+    size_t chunk = std::min(size, most);
     if (!write_all(fd, data, chunk)) return false;
     data += chunk;
     size -= chunk;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,7 +52,9 @@ class Transport {
 
 // Every transport the suite knows, in matrix order.
 const std::vector<std::shared_ptr<Transport>>& all_transports();
-std::shared_ptr<Transport> find_transport(const std::string& name);
+// A transport of all_transports(), or one of them with a variant (variant.hpp):
+// "socketpair~frag1", whose random choices come from `seed`.
+std::shared_ptr<Transport> find_transport(const std::string& name, uint64_t seed = 0);
 
 // Transports that are one pair of descriptors from the start share this connection.
 class DescriptorConnection : public Connection {

@@ -1,0 +1,98 @@
+#include "variant.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "../base/registry.hpp"
+#include "bridge.hpp"
+
+namespace sshtc {
+
+const std::vector<Variant>& variants() {
+  using std::chrono::microseconds, std::chrono::milliseconds;
+  static const std::vector<Variant> all = {
+      // A reader loop that assumes a whole line or packet per read breaks (class G).
+      {"frag1", "every byte its own read, both ways",
+       {"frag1", 1, false, microseconds(0), true}, {"frag1", 1, false, microseconds(0), true}},
+      // A slow ProxyCommand (paramiko/paramiko#252): chunks of 1 to 512 bytes, 2 ms apart.
+      {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways",
+       {"drip", 512, true, microseconds(2000)}, {"drip", 512, true, microseconds(2000)}},
+      // paramiko/paramiko#673: the server's identification line and its KEXINIT in one read.
+      // Its identification line is held until its KEXINIT follows (at most 500 ms).
+      {"coalesce", "the server's writes held back and delivered together, its identification line with its KEXINIT",
+       {}, {"coalesce", 0, false, microseconds(0), false, milliseconds(20), milliseconds(500)}},
+      // The server's side shut for writing while the client's writes are still taken: EOF on a
+      // stream that is not closed (smallstep/cli#1641, gravitational/teleport#39387).
+      {"halfclose", "the server's side shut for writing, the client's writes still taken",
+       {"halfclose", 0, false, microseconds(0), false, milliseconds(0), milliseconds(0), true}, {}},
+      {"nonblock", "the client's descriptors handed over with O_NONBLOCK, pipes of one page", {}, {}, true},
+  };
+  return all;
+}
+
+const Variant& find_variant(const std::string& name) { return find_named(variants(), name, "variant"); }
+
+std::pair<std::string, std::string> split_variant(const std::string& transport) {
+  auto tilde = transport.find('~');
+  if (tilde == std::string::npos) return {transport, ""};
+  return {transport.substr(0, tilde), transport.substr(tilde + 1)};
+}
+
+namespace {
+
+bool is_pipe(int fd) {
+  struct stat about {};
+  return ::fstat(fd, &about) == 0 && S_ISFIFO(about.st_mode);
+}
+
+// The base's connection with the client's descriptors made non-blocking (their open file
+// descriptions, which only the client holds once the harness has closed its copies).
+class NonblockingConnection : public Connection {
+ public:
+  explicit NonblockingConnection(std::unique_ptr<Connection> base) : base_(std::move(base)) {
+    ClientEndpoint ends = base_->client();
+    if (ends.fd_in < 0) throw std::runtime_error("the variant nonblock needs a descriptor transport");
+    for (int fd : {ends.fd_in, ends.fd_out}) {
+      check_sys(::fcntl(fd, F_SETFL, check_sys(::fcntl(fd, F_GETFL), "F_GETFL") | O_NONBLOCK), "F_SETFL O_NONBLOCK");
+      if (is_pipe(fd)) check_sys(::fcntl(fd, F_SETPIPE_SZ, 4096), "F_SETPIPE_SZ");
+    }
+  }
+  ClientEndpoint client() const override { return base_->client(); }
+  ServerEndpoint accept_server(std::chrono::steady_clock::time_point deadline, int give_up) override {
+    return base_->accept_server(deadline, give_up);
+  }
+  void close_client_side() override { base_->close_client_side(); }
+  void close_server_side() override { base_->close_server_side(); }
+
+ private:
+  std::unique_ptr<Connection> base_;
+};
+
+class VariantTransport : public Transport {
+ public:
+  VariantTransport(std::shared_ptr<Transport> base, Variant variant, uint64_t seed)
+      : base_(std::move(base)), variant_(std::move(variant)), seed_(seed) {}
+  std::string name() const override { return base_->name() + "~" + variant_.name; }
+  std::optional<std::string> unavailable() const override { return base_->unavailable(); }
+  std::unique_ptr<Connection> open() override {
+    if (variant_.nonblocking_client) return std::make_unique<NonblockingConnection>(base_->open());
+    // The client and the server each get the base's kind of stream; the pump between them is
+    // the variant.
+    return std::make_unique<BridgeConnection>(base_->open(), base_->open(),
+                                              BridgeShape{variant_.to_server, variant_.to_client, seed_});
+  }
+
+ private:
+  std::shared_ptr<Transport> base_;
+  Variant variant_;
+  uint64_t seed_;
+};
+
+}  // namespace
+
+std::shared_ptr<Transport> make_variant_transport(std::shared_ptr<Transport> base, const Variant& variant,
+                                                  uint64_t seed) {
+  return std::make_shared<VariantTransport>(std::move(base), variant, seed);
+}
+
+}  // namespace sshtc
