@@ -21,8 +21,12 @@ bool is_inet(const AuditRecord& record) {
   return is_socket(record) && (record.family == "AF_INET" || record.family == "AF_INET6");
 }
 
+// Multipath TCP (IPPROTO_MPTCP) is TCP to the socket API: Linux takes the TCP-level options on
+// it (TCP_NODELAY, TCP_KEEPIDLE, TCP_INFO…) and passes them to its subflows, and Go >= 1.21 and
+// others open such sockets, so a TCP option there is correct.
 bool is_tcp(const AuditRecord& record) {
-  return is_inet(record) && record.type == "SOCK_STREAM" && record.protocol == "IPPROTO_TCP";
+  return is_inet(record) && record.type == "SOCK_STREAM" &&
+         (record.protocol == "IPPROTO_TCP" || record.protocol == "IPPROTO_MPTCP");
 }
 
 bool tcp_option_on_non_tcp(const AuditRecord& record) {

@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -124,10 +125,12 @@ std::vector<std::string> transport_names() {
   return names;
 }
 
+// gtest names are alphanumeric: unix-abstract's test is .../unix_abstract, socketpair~frag1's
+// .../socketpair_frag1.
 INSTANTIATE_TEST_SUITE_P(All, TransportTest, testing::ValuesIn(transport_names()), [](const auto& info) {
   std::string name = info.param;
   for (char& c : name) {
-    if (c == '~') c = '_';
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
   return name;
 });

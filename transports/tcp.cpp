@@ -1,13 +1,11 @@
 // Loopback TCP over IPv4 or IPv6. The client dials host:port itself, through the library's
 // own connect path; the harness accepts and gives sshd the accepted socket.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 
-#include <cstring>
 #include <stdexcept>
 
+#include "local_socket.hpp"
 #include "transport.hpp"
 
 namespace sshtc {
@@ -73,29 +71,10 @@ class TcpTransport : public Transport {
  private:
   const char* loopback() const { return family_ == AF_INET ? "127.0.0.1" : "::1"; }
 
-  // Port 0: the kernel picks a free port, so parallel runs never collide.
   std::pair<UniqueFd, int> listen_on_loopback() const {
-    UniqueFd listener(check_sys(::socket(family_, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket"));
-    sockaddr_storage address{};
-    socklen_t length;
-    if (family_ == AF_INET) {
-      auto* in = reinterpret_cast<sockaddr_in*>(&address);
-      in->sin_family = AF_INET;
-      in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      length = sizeof(sockaddr_in);
-    } else {
-      auto* in6 = reinterpret_cast<sockaddr_in6*>(&address);
-      in6->sin6_family = AF_INET6;
-      in6->sin6_addr = in6addr_loopback;
-      length = sizeof(sockaddr_in6);
-    }
-    auto* raw = reinterpret_cast<sockaddr*>(&address);
-    check_sys(::bind(listener.get(), raw, length), "bind");
-    check_sys(::listen(listener.get(), 1), "listen");
-    check_sys(::getsockname(listener.get(), raw, &length), "getsockname");
-    int port = ntohs(family_ == AF_INET ? reinterpret_cast<sockaddr_in*>(&address)->sin_port
-                                        : reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
-    return {std::move(listener), port};
+    SocketAddress address = inet_loopback(family_);
+    UniqueFd listener = listen_at(address, 0, 1);
+    return {std::move(listener), inet_port(address)};
   }
 
   int family_;

@@ -35,6 +35,8 @@ const AuditRecord tcp4 = socket_option("AF_INET", "SOCK_STREAM", "IPPROTO_TCP", 
 const AuditRecord tcp6 = socket_option("AF_INET6", "SOCK_STREAM", "IPPROTO_TCP", "", "");
 const AuditRecord udp4 = socket_option("AF_INET", "SOCK_DGRAM", "IPPROTO_UDP", "", "");
 const AuditRecord unix_stream = socket_option("AF_UNIX", "SOCK_STREAM", "0", "", "");
+const AuditRecord mptcp4 = socket_option("AF_INET", "SOCK_STREAM", "IPPROTO_MPTCP", "", "");
+const AuditRecord mptcp6 = socket_option("AF_INET6", "SOCK_STREAM", "IPPROTO_MPTCP", "", "");
 
 AuditRecord with_option(AuditRecord record, const char* level, const char* option) {
   record.level = level;
@@ -49,6 +51,19 @@ TEST(AuditRules, TcpOptionsBelongOnInetTcpSockets) {
             RuleIds{kTcpOptionOnNonTcp});
   EXPECT_EQ(rule_ids({with_option(unix_stream, "IPPROTO_TCP", "TCP_NODELAY")}),
             RuleIds{kTcpOptionOnNonTcp});
+}
+
+// Multipath TCP takes the TCP options (Go >= 1.21 opens such sockets). The rule knows it by the
+// name the preload records; a protocol it records as a bare number is none it knows.
+TEST(AuditRules, TcpOptionsBelongOnMultipathTcpSocketsToo) {
+  EXPECT_EQ(rule_ids({with_option(mptcp4, "IPPROTO_TCP", "TCP_NODELAY")}), RuleIds{});
+  EXPECT_EQ(rule_ids({with_option(mptcp6, "IPPROTO_TCP", "TCP_KEEPIDLE")}), RuleIds{});
+  AuditRecord unnamed = with_option(mptcp4, "IPPROTO_TCP", "TCP_NODELAY");
+  unnamed.protocol = "262";
+  EXPECT_EQ(rule_ids({unnamed}), RuleIds{kTcpOptionOnNonTcp});
+  // Still held to its own family at the IP levels: MPTCP over IPv4 is an AF_INET socket.
+  EXPECT_EQ(rule_ids({with_option(mptcp4, "IPPROTO_IP", "IP_TOS")}), RuleIds{});
+  EXPECT_EQ(rule_ids({with_option(mptcp4, "IPPROTO_IPV6", "IPV6_TCLASS")}), RuleIds{kIpOptionOnNonInet});
 }
 
 TEST(AuditRules, IpOptionsBelongOnTheirOwnFamily) {

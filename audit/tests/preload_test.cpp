@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <sstream>
+#include <system_error>
 
 #include "probe_run.hpp"
 #include "rule_ids.hpp"
@@ -135,6 +137,37 @@ TEST(Preload, TcpNodelayOnTcp4IsNoFinding) {
   EXPECT_EQ(record.family, "AF_INET");
   EXPECT_EQ(record.protocol, "IPPROTO_TCP");
   EXPECT_EQ(rule_ids({record}), RuleIds{});
+}
+
+// The negative control of the rule's MPTCP row, through the real preload: the protocol of a
+// Multipath TCP socket is recorded by name, so TCP_NODELAY there (set, or asked as OpenSSH's
+// set_nodelay asks) is no finding, while the very same call on an AF_UNIX socket still is.
+TEST(Preload, TcpNodelayOnMptcpIsNoFindingAndOnUnixStillIs) {
+  TestDescriptors descriptors;
+  int mptcp = -1;
+  try {
+    mptcp = descriptors.mptcp4();
+  } catch (const std::system_error& error) {
+    if (error.code().value() == EPROTONOSUPPORT || error.code().value() == ENOPROTOOPT) {
+      GTEST_SKIP() << "no Multipath TCP here: " << error.what();
+    }
+    throw;
+  }
+  for (const char* operation : {"tcp-nodelay", "get-tcp-nodelay"}) {
+    const ProbeRun on_mptcp(operation, mptcp);
+    EXPECT_EQ(on_mptcp.output(), "0 0 \n") << operation;
+    const AuditRecord record = only_record(on_mptcp);
+    EXPECT_EQ(record.family, "AF_INET") << operation;
+    EXPECT_EQ(record.type, "SOCK_STREAM") << operation;
+    EXPECT_EQ(record.protocol, "IPPROTO_MPTCP") << operation;
+    EXPECT_EQ(record.level, "IPPROTO_TCP") << operation;
+    EXPECT_EQ(record.option, "TCP_NODELAY") << operation;
+    EXPECT_EQ(rule_ids({record}), RuleIds{}) << operation;
+
+    const ProbeRun on_unix(operation, descriptors.unix_stream());
+    EXPECT_EQ(on_unix.output(), "-1 95 Operation not supported\n") << operation;
+    EXPECT_EQ(rule_ids(on_unix.records()), RuleIds{"tcp-option-on-non-tcp"}) << operation;
+  }
 }
 
 TEST(Preload, SuccessfulSendOnSocketIsNotRecorded) {

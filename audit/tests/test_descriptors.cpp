@@ -43,8 +43,12 @@ int TestDescriptors::pipe_write_end() {
   return keep(ends[1]);
 }
 
-int TestDescriptors::tcp4() {
-  const int listener = keep(check(socket(AF_INET, SOCK_STREAM, 0), "socket"));
+int TestDescriptors::tcp4() { return loopback_client(0); }
+
+int TestDescriptors::mptcp4() { return loopback_client(IPPROTO_MPTCP); }
+
+int TestDescriptors::loopback_client(int protocol) {
+  const int listener = keep(check(socket(AF_INET, SOCK_STREAM, protocol), "socket"));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -53,7 +57,7 @@ int TestDescriptors::tcp4() {
   check(bind(listener, generic, length), "bind");
   check(listen(listener, 1), "listen");
   check(getsockname(listener, generic, &length), "getsockname");
-  const int client = keep(check(socket(AF_INET, SOCK_STREAM, 0), "socket"));
+  const int client = keep(check(socket(AF_INET, SOCK_STREAM, protocol), "socket"));
   check(connect(client, generic, length), "connect");
   keep(check(accept(listener, nullptr, nullptr), "accept"));
   return client;
