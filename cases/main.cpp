@@ -124,6 +124,9 @@ int main(int argc, char** argv) {
     if (!(keep && *keep == '1')) sshtc::RunDirectory::remove(argv[2]);
     return 0;
   }
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--gtest_filter=", 15) == 0) sshtc::register_only_the_cell_of(argv[i] + 15);
+  }
   testing::InitGoogleTest(&argc, argv);
   if (argc == 2 && std::strcmp(argv[1], "--sshtc-list-cases") == 0) return sshtc::list_cases();
   return RUN_ALL_TESTS();

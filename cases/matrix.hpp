@@ -30,12 +30,20 @@ std::string cell_test_name(const testing::TestParamInfo<Cell>& info);
 // Every server's table in registry order: every client (and control) over every transport the
 // server serves (inetd: all of them; daemon: tcp4, which the client dials).
 std::vector<Cell> matrix_cells();
+// The cells gtest registers: all of matrix_cells(), or only the one cell a run asks for by its
+// exact name (ctest runs every case as `--gtest_filter=Matrix/Exec.EchoRoundTrip/libssh_socketpair`):
+// registering the whole matrix's thousands of tests would cost every case ~30 ms.
+std::vector<Cell> registered_cells();
+// Called by main() before gtest registers anything: the run asks for this one test, or
+// for something else (a pattern, several tests, none), when `filter` is empty or not exact.
+void register_only_the_cell_of(const std::string& gtest_filter);
 // The transports a server of `mode` serves: for inetd every transport, and every variant over
 // the bases the variants wrap (socketpair and pipe: "socketpair~frag1").
 std::vector<std::string> transports_served(const std::string& mode);
 // Whether ctest lists this case of this cell: the deep cases only at full depth; on a variant's
 // column the exec scenario alone, and by default only its OnVariants cases against the
-// reference server (at full depth all but the bulk ones, against every inetd server).
+// reference server (at full depth all but the bulk ones, against every inetd server); on
+// mptcp, unix-abstract and vsock the exec scenario alone by default.
 bool is_listed(const std::string& transport, const std::string& server, const std::string& scenario,
                const std::string& fixture, const std::string& test, bool full);
 // The clients, servers and columns of matrix_cells(): what an expectation may name.
@@ -73,7 +81,7 @@ bool has_trait(const std::string& fixture, const std::string& test, CaseTrait tr
 // Declares the scenario `name` (lowercase, a word) whose cases are the TEST_Ps of `Fixture`, a
 // MatrixCase, over every cell of the matrix: a new scenario is its file with this one line.
 #define SSHTC_SCENARIO(Fixture, name)                                                             \
-  INSTANTIATE_TEST_SUITE_P(Matrix, Fixture, testing::ValuesIn(::sshtc::matrix_cells()),            \
+  INSTANTIATE_TEST_SUITE_P(Matrix, Fixture, testing::ValuesIn(::sshtc::registered_cells()),        \
                            ::sshtc::cell_test_name);                                              \
   [[maybe_unused]] const bool sshtc_scenario_##Fixture = ::sshtc::register_scenario(#Fixture, name)
 
@@ -133,6 +141,9 @@ class MatrixCase : public testing::TestWithParam<Cell> {
   std::string on_the_clean_base(const CaseInput& input, const std::filesystem::path& dir, const Check& check,
                                 const Observed& shaped, const std::vector<Expectation>& expectations,
                                 Strictness strictness) const;
+  // Whether an expectation says this case may hang over `transport` (session-hangs,
+  // session-may-hang, a fault's rule).
+  bool hang_is_known(const std::string& transport) const;
   mutable uint64_t seed_ = 0;
 };
 
