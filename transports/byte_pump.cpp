@@ -117,6 +117,20 @@ size_t BytePump::apply_fault(char* data, size_t size, const Shaping& shaping, Ne
   return size;
 }
 
+bool BytePump::drop_for(int from, std::chrono::milliseconds silence) {
+  char buffer[64 * 1024];
+  auto until = std::chrono::steady_clock::now() + silence;
+  pollfd watch[2] = {{from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
+  for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count());
+    if (::poll(watch, 2, std::max(left, 1)) < 0 && errno != EINTR) break;
+    if (watch[1].revents) return false;
+    // The far end's EOF ends the silence early: there is nothing left to drop.
+    if ((watch[0].revents & (POLLIN | POLLHUP)) && ::read(from, buffer, sizeof buffer) <= 0) break;
+  }
+  return true;
+}
+
 void BytePump::copy(Direction direction, const Shaping& shaping, uint64_t seed) {
   std::mt19937_64 random(seed);
   const Fault& fault = shaping.fault;
@@ -154,17 +168,7 @@ void BytePump::copy(Direction direction, const Shaping& shaping, uint64_t seed) 
       far_end_gone = true;
     }
     if (passes < static_cast<size_t>(n)) {  // a cut or a stall, here
-      if (fault.kind == Fault::Kind::Stall) {
-        // Silent: what the server says is dropped, until the silence is over.
-        auto until = std::chrono::steady_clock::now() + fault.silence;
-        pollfd quiet[2] = {{direction.from, POLLIN, 0}, {stop_.get(), POLLIN, 0}};
-        for (auto now = until; (now = std::chrono::steady_clock::now()) < until;) {
-          int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count());
-          if (::poll(quiet, 2, std::max(left, 1)) < 0 && errno != EINTR) break;
-          if (quiet[1].revents) return;
-          if ((quiet[0].revents & (POLLIN | POLLHUP)) && ::read(direction.from, buffer, sizeof buffer) <= 0) break;
-        }
-      }
+      if (fault.kind == Fault::Kind::Stall && !drop_for(direction.from, fault.silence)) return;
       cut();
       cut_here = true;
       break;

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -48,6 +49,8 @@ class BytePump {
   // on before the stream is cut or goes silent, `size` when it goes on.
   size_t apply_fault(char* data, size_t size, const Shaping& shaping, NewkeysFinder& finder, uint64_t& after,
                      size_t target, uint8_t mask);
+  // A stall: what `from` says is read and dropped for `silence`; false when the pump stops.
+  bool drop_for(int from, std::chrono::milliseconds silence);
   // Both directions end: the one that cut tells the other through `cut_`.
   void cut();
   bool cut_happened() const;
