@@ -95,6 +95,8 @@ SSHTC_BULK_CASE(Exec, RemoteOutputArrivesWhole);
 // Its known hangs (dbclient everywhere, OpenSSH on dropbear: mkj/dropbear#379) cost the hang
 // deadline each, more than the default matrix has room for.
 SSHTC_DEEP_CASE(Exec, EndsWhenItsReaderQuits);
+// Its reader takes 64 KiB of a flood: more than frag1 carries within its hang deadline.
+SSHTC_VOLUME_CASE(Exec, EndsWhenItsReaderQuits);
 // The variants' case at the default depth: a whole session over the shaped stream.
 SSHTC_VARIANT_CASE(Exec, EchoRoundTrip);
 SSHTC_SCENARIO(Exec, "exec");

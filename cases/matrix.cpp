@@ -199,8 +199,10 @@ bool is_listed(const std::string& transport, const std::string& server, const st
   const bool exec_only = std::find(kExecOnlyByDefault.begin(), kExecOnlyByDefault.end(), transport) !=
                          kExecOnlyByDefault.end();
   if (exec_only) return full || scenario == "exec";
-  if (split_variant(transport).second.empty()) return true;
+  const std::string variant = split_variant(transport).second;
+  if (variant.empty()) return true;
   if (scenario != "exec" || has_trait(fixture, test, CaseTrait::Bulk)) return false;
+  if (has_trait(fixture, test, CaseTrait::Volume) && !find_variant(variant).carries_volume) return false;
   return full || (server == kReferenceServer && has_trait(fixture, test, CaseTrait::OnVariants));
 }
 

@@ -68,6 +68,9 @@ enum class CaseTrait {
   // One of the cases a variant's column runs at the default depth (at full depth they run all
   // of their scenario's cases but the bulk ones).
   OnVariants,
+  // It moves volume (a flood its reader quits): not on a variant that cannot carry it within
+  // the case's deadline (frag1).
+  Volume,
 };
 bool register_case_trait(const std::string& fixture, const std::string& test, CaseTrait trait);
 bool has_trait(const std::string& fixture, const std::string& test, CaseTrait trait);
@@ -77,6 +80,7 @@ bool has_trait(const std::string& fixture, const std::string& test, CaseTrait tr
 #define SSHTC_DEEP_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, Deep)
 #define SSHTC_BULK_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, Bulk)
 #define SSHTC_VARIANT_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, OnVariants)
+#define SSHTC_VOLUME_CASE(Fixture, Test) SSHTC_CASE_TRAIT(Fixture, Test, Volume)
 
 // Declares the scenario `name` (lowercase, a word) whose cases are the TEST_Ps of `Fixture`, a
 // MatrixCase, over every cell of the matrix: a new scenario is its file with this one line.

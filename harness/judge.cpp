@@ -64,11 +64,12 @@ Judgement judge(const CaseFacts& given, const std::vector<Observation>& audit_fi
 
   // On a fault's column the session's failure is the fault's doing, and right when it is clean:
   // the fault's rule judges the outcome, as a finding, and the scenario's checks do not apply.
-  // A hang the cell knows may happen (session-may-hang: a race of the client's) stays a hang.
+  // A hang the cell knows may happen (session-may-hang, session-hangs) stays a hang.
   const bool faulted = !facts.fault_rule.empty();
   if (faulted) {
     auto wrong = fault_outcome(facts);
-    const bool may_hang = !facts.hang.empty() && known(kSessionMayHang);
+    // A hang the cell knows anyway (mkj/dropbear#379 on its own column) stays a hang.
+    const bool may_hang = !facts.hang.empty() && (known(kSessionMayHang) || known(kSessionHangs));
     if (wrong && !may_hang) {
       findings.push_back({"client", facts.fault_rule,
                           facts.fault + ", and the client did not fail cleanly: " + *wrong + " [" + facts.fault_rule + "]"});
@@ -125,8 +126,8 @@ Judgement judge(const CaseFacts& given, const std::vector<Observation>& audit_fi
                       : e->rule == kSessionHangs || e->rule == kSessionMayHang ? hung
                                                  : seen != findings.end();
       // A fault may end the session before a known call is made: unseen, it is no sign either.
-      const bool fault_came_first =
-          faulted && e->rule != facts.fault_rule && e->rule != kSessionFails && e->rule != kSessionHangs;
+      // Nor is an outcome the base column knows: the fault decides how this session ends.
+      const bool fault_came_first = faulted && e->rule != facts.fault_rule;
       if (!observed && (server_refused || e->rule == kSessionMayHang || fault_came_first)) continue;
       if (!observed) {
         stale.push_back(facts.where + ": XPASS: expected " + e->side + " " + e->rule + " (" + e->reference +

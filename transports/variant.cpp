@@ -32,7 +32,7 @@ const std::vector<Variant>& variants() {
   const Shaping drip = shaped("drip", [](Shaping& s) { s.chunk = 512, s.random_chunks = true, s.pause = microseconds(2000); });
   static const std::vector<Variant> all = {
       // A reader loop that assumes a whole line or packet per read breaks (class G).
-      {"frag1", "every byte its own read, both ways", frag1, frag1},
+      {"frag1", "every byte its own read, both ways", frag1, frag1, false, false},
       {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways", drip, drip},
       // paramiko/paramiko#673: the server's identification line and its KEXINIT in one read.
       {"coalesce", "the server's writes held back and delivered together, its identification line with its KEXINIT",
@@ -45,15 +45,15 @@ const std::vector<Variant>& variants() {
       // The faults: a clean failure is right; anything else is a finding of the variant's rule.
       // Cut during authentication: the server's side ends 0 to 255 bytes after its NEWKEYS.
       {"truncate", "the stream cut in the middle of the session", {},
-       fault_at("truncate", {Fault::Kind::Cut, 0, 255}), false, "truncation-not-noticed"},
+       fault_at("truncate", {Fault::Kind::Cut, 0, 255}), false, true, "truncation-not-noticed"},
       // Bytes 16 to 31 after NEWKEYS are in the first encrypted packet or its MAC, and never its
       // length field (clear with AES-GCM), whose corruption could leave both sides waiting.
       {"garbage", "one byte of the first encrypted packet flipped", {},
-       fault_at("garbage", {Fault::Kind::Flip, 16, 31}), false, "corruption-not-noticed"},
+       fault_at("garbage", {Fault::Kind::Flip, 16, 31}), false, true, "corruption-not-noticed"},
       // Long enough for a client that gives up on a silent server to show it; short for the
       // default matrix's time budget.
       {"stall", "the server's side silent for 500 ms in the middle of the session, then cut", {},
-       fault_at("stall", {Fault::Kind::Stall, 0, 255, milliseconds(500)}), false, "stall-not-noticed"},
+       fault_at("stall", {Fault::Kind::Stall, 0, 255, milliseconds(500)}), false, true, "stall-not-noticed"},
   };
   return all;
 }

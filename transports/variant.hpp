@@ -21,6 +21,9 @@ struct Variant {
   // No pump: the client's descriptors come with O_NONBLOCK already set, and a pipe with the
   // smallest buffer the kernel allows (one page), so that EAGAIN and short writes happen.
   bool nonblocking_client = false;
+  // Whether it carries a case that moves volume (the flood of EndsWhenItsReaderQuits) within
+  // the case's deadline: frag1, which waits for every byte to be read, does not.
+  bool carries_volume = true;
   // A fault's (truncate, garbage, stall): the rule a client breaks when it does not fail
   // cleanly, exiting 255 inside the deadline and the EOF grace. Empty for the shapes.
   std::string fault_rule{};
