@@ -145,15 +145,32 @@ void put_string(std::string& out, const std::string& text) {
   out += text;
 }
 
+// The bytes of the channel's data (both streams) that libssh2 has read off the stream and holds.
+unsigned long queued(LIBSSH2_CHANNEL* channel) {
+  unsigned long bytes = 0;
+  libssh2_channel_window_read_ex(channel, &bytes, nullptr);
+  return bytes;
+}
+
 // Passes on what the channel holds of the remote's stdout and stderr, each to its own stream,
-// without waiting. Reading one stream may queue packets of the other, so it goes round until a
-// whole pass found nothing: then libssh2 has read the socket dry and holds no data, and a poll()
-// of the socket is a true wait. Returns whether anything came.
+// without waiting, until libssh2 has read the socket dry and holds no data: then a poll() of the
+// socket is a true wait. Returns whether anything came.
+//
+// A read that returns EAGAIN does not mean that nothing waits. Every libssh2_channel_read_ex of
+// 1.10 first reads the stream until EAGAIN and queues every packet it finds, for either stream
+// (channel.c, _libssh2_channel_read), and only then looks for its own. So the stderr read that
+// ends a pass may queue stdout that no read of the pass will take. When that is the last of the
+// receive window, the server sends nothing more until we adjust it, which we do only in a read:
+// the socket never becomes readable again and the relay waits in poll() for ever (a remote `cat`
+// under load, stalled with 64 KiB queued in libssh2). Hence another pass whenever a pass that read
+// nothing ended with more queued than it began with. Data no read takes (an extended type other
+// than stderr) stays queued but does not grow, so it cannot keep us going round.
 bool drain(LIBSSH2_SESSION* session, const Stream& stream, LIBSSH2_CHANNEL* channel) {
   char buffer[16384];
   bool any = false;
   for (bool again = true; again;) {
     again = false;
+    const unsigned long queued_before = queued(channel);
     for (int id : {0, SSH_EXTENDED_DATA_STDERR}) {
       ssize_t n;
       while ((n = until_sent(session, stream, [&] { return libssh2_channel_read_ex(channel, id, buffer, sizeof buffer); })) > 0) {
@@ -162,6 +179,7 @@ bool drain(LIBSSH2_SESSION* session, const Stream& stream, LIBSSH2_CHANNEL* chan
       }
       if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) session_failed("libssh2_channel_read: " + last_error(session));
     }
+    if (!again) again = queued(channel) > queued_before;
   }
   return any;
 }
