@@ -398,26 +398,14 @@ MatrixCase::Observed MatrixCase::observe(const CaseInput& input, const std::stri
 // The sanity re-run (as tlsfuzzer's): a cell that fails on a variant runs once more on its
 // clean base, and the reason says whether the variant is what breaks it.
 std::string MatrixCase::on_the_clean_base(const CaseInput& input, const fs::path& dir, const Check& check,
-                                          const Observed& shaped, const std::vector<Expectation>& expectations,
-                                          Strictness strictness) const {
+                                          const std::vector<Expectation>& expectations, Strictness strictness) const {
   const Cell& cell = GetParam();
   auto [base, variant] = split_variant(cell.transport);
-  Observed clean = shaped;
-  clean.facts.transport = base;
-  clean.facts.column = column_name(base, cell.server.name);
-  clean.facts.where = where_on(base, input.label.empty() ? input.command : input.label);
-  // What the shaped session found is not the clean one's.
-  clean.facts.hang.clear();
-  clean.facts.check_failure.reset();
-  clean.facts.fault_rule.clear();
-  clean.facts.fault.clear();
-  clean.facts.client_said.clear();
-  clean.facts.client_status = ExitStatus{};
-  clean.findings.clear();
   fs::path clean_dir = dir.string() + ".on-" + base;
   fs::remove_all(clean_dir);
   fs::create_directories(clean_dir);
-  clean = observe(input, base, clean_dir, check, clean);
+  // The shaped run got this far, so only the session differs: fresh facts of the base's column.
+  Observed clean = observe(input, base, clean_dir, check, observed_of_cell(base, input));
   Judgement judged = judge(clean.facts, clean.findings, expectations, strictness);
   if (fails_gate(judged.verdict)) {
     return "fails on " + clean.facts.column + " too (" + to_string(judged.verdict) + "), so not only with " + variant;
@@ -426,27 +414,36 @@ std::string MatrixCase::on_the_clean_base(const CaseInput& input, const fs::path
          " on " + clean.facts.column;
 }
 
-void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
+MatrixCase::Observed MatrixCase::observed_of_cell(const std::string& transport, const CaseInput& input) const {
   const Cell& cell = GetParam();
   Observed observed;
   observed.record = record_of_cell();
   CaseFacts& facts = observed.facts;
+  facts.where = where_on(transport, input.label.empty() ? input.command : input.label);
+  facts.client = cell.client.name;
+  facts.client_version = observed.record.client_version;
+  facts.transport = transport;
+  facts.server = cell.server.name;
+  facts.column = column_name(transport, cell.server.name);
+  facts.scenario = scenario();
+  facts.test = observed.record.test;
+  return observed;
+}
+
+void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
+  const Cell& cell = GetParam();
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
   fs::path dir = RunContext::get().run.case_dir(std::string(info->test_suite_name()) + "." + info->name());
   CaseInput input;
+  std::string unprepared;
   try {
     input = prepare(dir);
   } catch (const std::exception& error) {
-    facts.harness_error = std::string("the case could not prepare its session: ") + error.what();
+    unprepared = std::string("the case could not prepare its session: ") + error.what();
   }
-  facts.where = where(input.label.empty() ? input.command : input.label);
-  facts.client = cell.client.name;
-  facts.client_version = observed.record.client_version;
-  facts.transport = cell.transport;
-  facts.server = cell.server.name;
-  facts.column = cell.column();
-  facts.scenario = scenario();
-  facts.test = observed.record.test;
+  Observed observed = observed_of_cell(cell.transport, input);
+  CaseFacts& facts = observed.facts;
+  facts.harness_error = unprepared;
   const RunDirectory& run = RunContext::get().run;
   if (auto client_answer = compliance_failure(cell.client, run)) {
     facts.noncompliant = client_answer;
@@ -475,7 +472,7 @@ void MatrixCase::run_case(const Prepare& prepare, const Check& check) {
   static const std::vector<Expectation> none;
   Judgement judgement = judge(observed.facts, observed.findings, expectations ? *expectations : none, strictness);
   if (runs && !cell.variant().empty() && fails_gate(judgement.verdict) && observed.facts.harness_error.empty()) {
-    std::string rerun = on_the_clean_base(input, dir, check, observed, *expectations, strictness);
+    std::string rerun = on_the_clean_base(input, dir, check, *expectations, strictness);
     judgement.reason.insert(judgement.reason.find('\n') == std::string::npos ? judgement.reason.size()
                                                                                 : judgement.reason.find('\n'),
                             "\n" + rerun);

@@ -142,9 +142,10 @@ class MatrixCase : public testing::TestWithParam<Cell> {
                                     const std::filesystem::path& dir) const;
   Observed observe(const CaseInput& input, const std::string& transport, const std::filesystem::path& dir,
                    const Check& check, Observed observed) const;
+  // The record and the facts of this cell's case over `transport`, before its session.
+  Observed observed_of_cell(const std::string& transport, const CaseInput& input) const;
   std::string on_the_clean_base(const CaseInput& input, const std::filesystem::path& dir, const Check& check,
-                                const Observed& shaped, const std::vector<Expectation>& expectations,
-                                Strictness strictness) const;
+                                const std::vector<Expectation>& expectations, Strictness strictness) const;
   // Whether an expectation says this case may hang over `transport` (session-hangs,
   // session-may-hang, a fault's rule).
   bool hang_is_known(const std::string& transport) const;

@@ -29,11 +29,12 @@ std::optional<std::string> fault_outcome(const CaseFacts& facts) {
 
 }  // namespace
 
-Judgement judge(const CaseFacts& given, const std::vector<Observation>& audit_findings,
+Judgement judge(const CaseFacts& given, const std::vector<Observation>& observed,
                 const std::vector<Expectation>& expectations, Strictness strictness) {
   Judgement judgement;
+  // Copies: on a fault's column the fault's outcome becomes a finding and the session's state.
   CaseFacts facts = given;
-  std::vector<Observation> findings = audit_findings;
+  std::vector<Observation> findings = observed;
   if (facts.noncompliant) return {Verdict::Fail, kNotCompliant + *facts.noncompliant, ""};
   if (facts.unavailable) return {Verdict::Skip, *facts.unavailable, ""};
   if (!facts.harness_error.empty()) {
