@@ -23,14 +23,13 @@ Shaping fault_at(const std::string& name, Fault fault) {
   return shaped(name, [&](Shaping& s) { s.fault = fault; });
 }
 
-}  // namespace
-
-const std::vector<Variant>& variants() {
+// The table, made once.
+std::vector<Variant> make_variants() {
   using std::chrono::microseconds, std::chrono::milliseconds;
   const Shaping frag1 = shaped("frag1", [](Shaping& s) { s.chunk = 1, s.wait_until_read = true; });
   // A slow ProxyCommand (paramiko/paramiko#252): chunks of 1 to 512 bytes, 2 ms apart.
   const Shaping drip = shaped("drip", [](Shaping& s) { s.chunk = 512, s.random_chunks = true, s.pause = microseconds(2000); });
-  static const std::vector<Variant> all = {
+  return {
       // A reader loop that assumes a whole line or packet per read breaks (class G).
       {"frag1", "every byte its own read, both ways", frag1, frag1, false, false},
       {"drip", "chunks of 1 to 512 bytes, 2 ms apart, both ways", drip, drip},
@@ -55,6 +54,12 @@ const std::vector<Variant>& variants() {
       {"stall", "the server's side silent for 500 ms in the middle of the session, then cut", {},
        fault_at("stall", {Fault::Kind::Stall, 0, 255, milliseconds(500)}), false, true, "stall-not-noticed"},
   };
+}
+
+}  // namespace
+
+const std::vector<Variant>& variants() {
+  static const std::vector<Variant> all = make_variants();
   return all;
 }
 
