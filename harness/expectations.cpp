@@ -164,14 +164,13 @@ std::vector<Expectation> load_expectations(const fs::path& file, const MatrixNam
     Expectation e{fields[0], fields[1], split(fields[2], ","), fields[4], fields[5],
                   fields[6], fields[7], where, split(fields[3], ",")};
     // A misspelt rule would never match, and its cells would read XPASS for the wrong reason.
-    const auto faults = fault_rules();
-    if (!is_rule(e.rule) && e.rule != kNonblockLeftOnSharedStdio && e.rule != kSessionFails &&
-        e.rule != kSessionHangs && e.rule != kSessionMayHang && std::find(faults.begin(), faults.end(), e.rule) == faults.end()) {
-      std::string fault_ids;
-      for (const auto& id : faults) fault_ids += ", " + id;
-      throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " +
-                               kNonblockLeftOnSharedStdio + fault_ids + ", " + kSessionFails + ", " + kSessionHangs +
-                               " or " + kSessionMayHang + ")");
+    // Beside the audit's rules: the stdio rule, the faults' rules and the session's outcomes.
+    std::vector<std::string> others = {kNonblockLeftOnSharedStdio};
+    for (const auto& id : fault_rules()) others.push_back(id);
+    for (const auto& id : {kSessionFails, kSessionHangs}) others.push_back(id);
+    if (!is_rule(e.rule) && e.rule != kSessionMayHang && std::find(others.begin(), others.end(), e.rule) == others.end()) {
+      throw std::runtime_error(where + ": unknown rule '" + e.rule + "' (an audit rule id, " + joined(others) + " or " +
+                               kSessionMayHang + ")");
     }
     if (e.side != "client" && e.side != "server") {
       throw std::runtime_error(where + ": side must be client or server, not '" + e.side + "'");
