@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "preload/errno_profile.hpp"
+#include "common/errno_profile.hpp"
 
 namespace sshtc {
 namespace {
@@ -81,11 +81,11 @@ int family_number(const std::string& family) {
 std::string refused_elsewhere(const AuditRecord& record) {
   if (record.ret < 0 || !is_option_call(record)) return "";
   std::string platforms, errors;
-  for (auto profile : preload::kOtherPlatforms) {
-    int error = preload::emulated_option_errno(profile, level_number(record.level), is_socket(record),
+  for (auto profile : audit::kOtherPlatforms) {
+    int error = audit::emulated_option_errno(profile, level_number(record.level), is_socket(record),
                                                family_number(record.family));
     if (error == 0) continue;
-    platforms += (platforms.empty() ? "" : ", ") + std::string(preload::profile_name(profile));
+    platforms += (platforms.empty() ? "" : ", ") + std::string(audit::profile_name(profile));
     std::string name = error == EINVAL ? "EINVAL" : error == ENOPROTOOPT ? "ENOPROTOOPT"
                      : error == EOPNOTSUPP ? "EOPNOTSUPP" : error == EPERM ? "EPERM" : std::strerror(error);
     if (errors.find(name) == std::string::npos) errors += (errors.empty() ? "" : "/") + name;

@@ -27,25 +27,13 @@ void warn(const char* variable, const char* value, const char* accepted) {
 }
 
 void read_transport_fds(const char* list) {
-  if (list == nullptr) return;
-  constexpr int capacity = sizeof config.transport_fds / sizeof config.transport_fds[0];
-  const char* cursor = list;
-  while (*cursor != '\0') {
-    char* end = nullptr;
-    const long fd = std::strtol(cursor, &end, 10);
-    const bool number = end != cursor && fd >= 0 && fd <= INT_MAX && (*end == ',' || *end == '\0');
-    if (!number || config.transport_fd_count == capacity) {
-      warn("SSHTC_AUDIT_TRANSPORT_FDS", list, "up to 16 descriptor numbers separated by commas");
-      config.transport_fd_count = 0;
-      return;
-    }
-    config.transport_fds[config.transport_fd_count++] = static_cast<int>(fd);
-    cursor = *end == ',' ? end + 1 : end;
+  if (!config.transport.parse(list)) {
+    warn("SSHTC_AUDIT_TRANSPORT_FDS", list, "up to 16 descriptor numbers separated by commas");
   }
 }
 
 void read_profile(const char* name) {
-  if (!parse_errno_profile(name, &config.profile)) {
+  if (!audit::parse_errno_profile(name, &config.profile)) {
     warn("SSHTC_ERRNO_PROFILE", name, "openbsd, freebsd, macos, wsl1");
   }
 }
@@ -80,13 +68,6 @@ bool read_environment() {
 __attribute__((constructor)) void read_at_load() { audit_config(); }
 
 }  // namespace
-
-bool AuditConfig::is_transport(int fd) const {
-  for (int index = 0; index < transport_fd_count; ++index) {
-    if (transport_fds[index] == fd) return true;
-  }
-  return false;
-}
 
 const AuditConfig* audit_config() {
   int current = state.load(std::memory_order_acquire);

@@ -3,17 +3,15 @@
 
 #include <climits>
 
-#include "errno_profile.hpp"
+#include "../common/descriptor.hpp"
+#include "../common/errno_profile.hpp"
 
 namespace sshtc::preload {
 
 struct AuditConfig {
   char directory[PATH_MAX] = {};  // SSHTC_AUDIT_DIR
-  int transport_fds[16] = {};     // SSHTC_AUDIT_TRANSPORT_FDS, e.g. "3" or "0,1"
-  int transport_fd_count = 0;
-  ErrnoProfile profile = ErrnoProfile::linux_kernel;  // SSHTC_ERRNO_PROFILE
-
-  bool is_transport(int fd) const;
+  audit::TransportFds transport;  // SSHTC_AUDIT_TRANSPORT_FDS, e.g. "3" or "0,1"
+  audit::ErrnoProfile profile = audit::ErrnoProfile::linux_kernel;  // SSHTC_ERRNO_PROFILE
 };
 
 // Null when SSHTC_AUDIT_DIR is unset: the library then only forwards calls.

@@ -9,8 +9,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include "json_line.hpp"
-#include "symbolic_names.hpp"
 
 namespace sshtc::preload {
 namespace {
@@ -45,32 +43,10 @@ const char* calling_object(const void* address) {
   return slash != nullptr ? slash + 1 : info.dli_fname;
 }
 
-bool format(JsonLine& line, const AuditConfig& config, const AuditedCall& call, pid_t pid) {
-  const Descriptor& descriptor = call.descriptor;
-  const bool socket = descriptor.is_socket();
-  line.number_field("pid", pid);
-  line.number_field("fd", call.fd);
-  line.string_field("kind", descriptor.kind);
-  line.name_field("family", socket ? family_name(descriptor.family) : "", descriptor.family);
-  line.name_field("type", socket ? socket_type_name(descriptor.type) : "", descriptor.type);
-  line.name_field("protocol", socket ? protocol_name(descriptor.protocol) : "",
-                  descriptor.protocol);
-  line.bool_field("transport", config.is_transport(call.fd));
-  line.string_field("call", call.call);
-  line.name_field("level", call.has_option ? level_name(call.level) : "", call.level);
-  line.name_field("option", call.has_option ? option_name(call.level, call.option) : "",
-                  call.option);
-  line.number_field("ret", call.result);
-  line.name_field("errno", call.result < 0 ? errno_name(call.error) : "", call.error);
-  line.string_field("caller", calling_object(call.return_address));
-  line.bool_field("emulated", call.emulated);
-  return line.finish();
-}
-
 // "<directory>/audit.<pid>.jsonl", or false when it does not fit.
 bool log_path(char (&path)[PATH_MAX], const char* directory, pid_t pid) {
   char pid_text[24];
-  format_decimal(pid, pid_text);
+  audit::format_decimal(pid, pid_text);
   const char* parts[] = {directory, "/audit.", pid_text, ".jsonl"};
   size_t size = 0;
   for (const char* part : parts) {
@@ -96,11 +72,14 @@ void warn_unwritable(const char* path) {
 
 }  // namespace
 
-void write_audit_record(const AuditConfig& config, const AuditedCall& call) {
+void write_audit_record(const AuditConfig& config, audit::AuditedCall call,
+                        const void* return_address) {
   const pid_t pid = getpid();
-  JsonLine line;
+  call.caller = calling_object(return_address);
+  call.transport = config.transport.contains(call.fd);
+  audit::JsonLine line;
   char path[PATH_MAX];
-  if (!format(line, config, call, pid) || !log_path(path, config.directory, pid)) return;
+  if (!audit::format_audit_line(line, call, pid) || !log_path(path, config.directory, pid)) return;
   // Opened per record rather than kept: the audited program may closefrom() or dup2() over any
   // descriptor (sshd does), which would send a kept one into the program's own files, and a
   // fresh open after fork lands in the child's own file. Records are rare: option calls and

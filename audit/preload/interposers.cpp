@@ -5,6 +5,7 @@
 
 #include "audit_config.hpp"
 #include "audit_log.hpp"
+#include "../common/descriptor.hpp"
 #include "real_calls.hpp"
 
 namespace sshtc::preload {
@@ -32,33 +33,43 @@ class AuditScope {
   const AuditConfig* config_;
 };
 
-AuditedCall plain_call(const char* name, int fd, const void* return_address) {
+using audit::AuditedCall;
+
+// The caller's address travels beside the call: it must be taken in the exported function.
+struct Call {
+  AuditedCall call;
+  const void* return_address;
+};
+
+Call plain_call(const char* name, int fd, const void* return_address) {
   AuditedCall call;
   call.call = name;
   call.fd = fd;
-  call.return_address = return_address;
-  return call;
+  return {call, return_address};
 }
 
-AuditedCall option_call(const char* name, int fd, int level, int option,
-                        const void* return_address) {
-  AuditedCall call = plain_call(name, fd, return_address);
+Call option_call(const char* name, int fd, int level, int option, const void* return_address) {
+  Call made = plain_call(name, fd, return_address);
+  AuditedCall& call = made.call;
   call.has_option = true;
   call.level = level;
   call.option = option;
-  return call;
+  return made;
 }
+
+audit::Descriptor describe(int fd) { return audit::describe_descriptor(fd, real::getsockopt); }
 
 // For calls that are always recorded: setsockopt, getsockopt, shutdown, getpeername,
 // getsockname. `call` names the call and its option; `forward` makes the real call.
 template <typename Forward>
-auto audited(AuditedCall call, Forward forward) {
+auto audited(Call made, Forward forward) {
   AuditScope scope;
   if (scope.config() == nullptr) return forward();
+  AuditedCall& call = made.call;
   const int caller_errno = errno;
-  call.descriptor = describe_descriptor(call.fd);
+  call.descriptor = describe(call.fd);
   const int emulated_errno =
-      call.has_option ? emulated_option_errno(scope.config()->profile, call.level,
+      call.has_option ? audit::emulated_option_errno(scope.config()->profile, call.level,
                                               call.descriptor.is_socket(), call.descriptor.family)
                       : 0;
   decltype(forward()) result = -1;
@@ -72,7 +83,7 @@ auto audited(AuditedCall call, Forward forward) {
   const int result_errno = errno;
   call.result = result;
   call.error = result < 0 ? result_errno : 0;
-  write_audit_record(*scope.config(), call);
+  write_audit_record(*scope.config(), call, made.return_address);
   errno = result_errno;
   return result;
 }
@@ -88,11 +99,11 @@ Result after_transfer(const char* name, int fd, Result result, const void* retur
   if (result_errno == EAGAIN || result_errno == EINTR) return result;
   AuditScope scope;
   if (scope.config() == nullptr) return result;
-  AuditedCall call = plain_call(name, fd, return_address);
-  call.descriptor = describe_descriptor(fd);
-  call.result = result;
-  call.error = result_errno;
-  write_audit_record(*scope.config(), call);
+  Call made = plain_call(name, fd, return_address);
+  made.call.descriptor = describe(fd);
+  made.call.result = result;
+  made.call.error = result_errno;
+  write_audit_record(*scope.config(), made.call, made.return_address);
   errno = result_errno;
   return result;
 }

@@ -2,7 +2,7 @@
 // call. Each returns nullptr for a number it does not know; the record then keeps the number.
 #pragma once
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 
 const char* errno_name(int error);
 const char* level_name(int level);
@@ -11,4 +11,4 @@ const char* family_name(int family);
 const char* socket_type_name(int type);
 const char* protocol_name(int protocol);
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit

@@ -1,6 +1,6 @@
 #include "json_line.hpp"
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 
 void format_decimal(long long value, char (&text)[24]) {
   char reversed[24];
@@ -95,4 +95,4 @@ void JsonLine::append_escaped(const char* text) {
   }
 }
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit

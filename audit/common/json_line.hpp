@@ -4,7 +4,7 @@
 
 #include <cstddef>
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 
 // `value` in decimal, NUL-terminated.
 void format_decimal(long long value, char (&text)[24]);
@@ -36,4 +36,4 @@ class JsonLine {
   bool overflowed_ = false;
 };
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 namespace {
 
 struct Known {
@@ -73,4 +73,4 @@ int emulated_option_errno(ErrnoProfile profile, int level, bool is_socket, int f
   return 0;
 }
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit

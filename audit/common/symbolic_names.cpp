@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 namespace {
 
 struct Name {
@@ -131,4 +131,4 @@ const char* socket_type_name(int type) { return lookup(socket_types, type); }
 
 const char* protocol_name(int protocol) { return lookup(protocols, protocol); }
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit

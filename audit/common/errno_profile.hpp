@@ -4,7 +4,7 @@
 // (portability findings). Plain C++ with no library calls: it is linked into the preload too.
 #pragma once
 
-namespace sshtc::preload {
+namespace sshtc::audit {
 
 enum class ErrnoProfile { linux_kernel, openbsd, freebsd, macos, wsl1 };
 
@@ -20,4 +20,4 @@ const char* profile_name(ErrnoProfile profile);
 // socket of `family`, or no socket at all), or 0 when the call should reach the Linux kernel.
 int emulated_option_errno(ErrnoProfile profile, int level, bool is_socket, int family);
 
-}  // namespace sshtc::preload
+}  // namespace sshtc::audit
