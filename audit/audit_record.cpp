@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 #include <fstream>
+#include <set>
+#include <tuple>
 #include <stdexcept>
 
 #include "flat_json_object.hpp"
@@ -54,12 +56,18 @@ AuditRecord parse_record(const std::string& line) {
   record.error = text(object, "errno");
   record.caller = text(object, "caller");
   record.emulated = boolean(object, "emulated");
+  // Written by both backends since the syscall one came; older records are the preload's.
+  if (object.count("backend")) record.backend = text(object, "backend");
+  if (object.count("preload_loaded")) record.preload_loaded = boolean(object, "preload_loaded");
+  if (record.backend != "preload" && record.backend != "syscall") {
+    throw std::invalid_argument("\"backend\" is neither \"preload\" nor \"syscall\"");
+  }
   return record;
 }
 
 bool is_audit_file(const std::filesystem::directory_entry& entry) {
   const std::string name = entry.path().filename().string();
-  return entry.is_regular_file() && name.rfind("audit.", 0) == 0 &&
+  return entry.is_regular_file() && (name.rfind("audit.", 0) == 0 || name.rfind("syscall.", 0) == 0) &&
          entry.path().extension() == ".jsonl";
 }
 
@@ -77,7 +85,41 @@ void read_audit_file(const std::filesystem::path& file, std::vector<AuditRecord>
   }
 }
 
+// What makes two records the same call, whichever backend saw it.
+auto same_call_key(const AuditRecord& record) {
+  return std::make_tuple(record.pid, record.fd, record.syscall_name(), record.level, record.option, record.ret,
+                         record.error);
+}
+
+// Drops the syscall records of calls the preload recorded too, and marks the rest of those
+// processes' syscall records raw.
+std::vector<AuditRecord> merge_backends(std::vector<AuditRecord> records) {
+  std::multiset<decltype(same_call_key(records.front()))> by_preload;
+  for (const AuditRecord& record : records) {
+    if (record.backend == "preload") by_preload.insert(same_call_key(record));
+  }
+  std::vector<AuditRecord> merged;
+  for (AuditRecord& record : records) {
+    if (record.backend == "syscall" && record.preload_loaded) {
+      auto seen = by_preload.find(same_call_key(record));
+      if (seen != by_preload.end()) {
+        by_preload.erase(seen);
+        continue;
+      }
+      record.raw = true;
+    }
+    merged.push_back(std::move(record));
+  }
+  return merged;
+}
+
 }  // namespace
+
+std::string AuditRecord::syscall_name() const {
+  if (call == "send") return "sendto";
+  if (call == "recv") return "recvfrom";
+  return call;
+}
 
 std::vector<AuditRecord> read_audit_dir(const std::filesystem::path& directory) {
   std::vector<std::filesystem::path> files;
@@ -87,7 +129,7 @@ std::vector<AuditRecord> read_audit_dir(const std::filesystem::path& directory) 
   std::sort(files.begin(), files.end());
   std::vector<AuditRecord> records;
   for (const auto& file : files) read_audit_file(file, records);
-  return records;
+  return records.empty() ? records : merge_backends(std::move(records));
 }
 
 }  // namespace sshtc

@@ -1,4 +1,5 @@
-// One socket call seen by the sshtc_audit preload, as written to <dir>/audit.<pid>.jsonl.
+// One socket call seen by the audit: by the sshtc_audit preload (<dir>/audit.<pid>.jsonl) or by
+// the syscall backend's supervisor (<dir>/syscall.<pid>.jsonl), in the same format.
 #pragma once
 
 #include <filesystem>
@@ -26,10 +27,23 @@ struct AuditRecord {
   std::string error;   // errno name ("EOPNOTSUPP") when ret < 0, else empty; JSON key "errno"
   std::string caller;  // basename of the calling object: "libssh.so.4", or the executable
   bool emulated = false;  // answered by SSHTC_ERRNO_PROFILE, the kernel was not called
+  std::string backend = "preload";  // or "syscall"; JSON key "backend"
+  // Syscall records: the preload was loaded in the process (JSON key "preload_loaded").
+  bool preload_loaded = true;
+  // A syscall record of a process with the preload loaded that no preload record matches: the
+  // call was made without libc (Go, a static binary, syscall(2)). Set by read_audit_dir.
+  bool raw = false;
+
+  // The call's name at the syscall level: libc's send and recv are the sendto and recvfrom
+  // syscalls.
+  std::string syscall_name() const;
 };
 
-// Every record of every audit.*.jsonl file in `directory`, files in name order. A malformed
-// line throws std::runtime_error naming the file and the line number.
+// Every record of every audit.*.jsonl and syscall.*.jsonl file in `directory`, files in name
+// order. Where both backends saw the same call (the preload's libc call reaching the kernel),
+// only the preload's record is kept, which names the library that called libc; a syscall record
+// that nothing matches in a process with the preload is kept and marked `raw`. A malformed line
+// throws std::runtime_error naming the file and the line number.
 std::vector<AuditRecord> read_audit_dir(const std::filesystem::path& directory);
 
 }  // namespace sshtc

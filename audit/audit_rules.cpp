@@ -102,7 +102,10 @@ std::string Finding::describe() const {
   line += ") = " + std::to_string(call.ret);
   if (!call.error.empty()) line += " " + call.error;
   if (call.emulated) line += " (emulated)";
-  line += " from " + call.caller + " [" + rule + "]";
+  line += " from " + call.caller;
+  // Where the call came from is the first thing a maintainer needs: it never went through libc.
+  if (call.raw) line += " (raw syscall, not through libc)";
+  line += " [" + rule + "]";
   if (portability()) line += " (Linux accepts it, but refused on " + refused_elsewhere + ")";
   return line;
 }

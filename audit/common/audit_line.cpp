@@ -24,6 +24,7 @@ bool format_audit_line(JsonLine& line, const AuditedCall& call, long long pid) {
   line.string_field("caller", call.caller);
   line.bool_field("emulated", call.emulated);
   line.string_field("backend", call.backend);
+  line.bool_field("preload_loaded", call.preload_loaded);
   return line.finish();
 }
 

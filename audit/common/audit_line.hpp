@@ -20,6 +20,9 @@ struct AuditedCall {
   bool emulated = false;
   const char* caller = "?";      // basename of the object that made the call
   const char* backend = "preload";  // or "syscall"
+  // The preload audit was loaded in the process: a call the syscall backend saw and the preload
+  // did not was made without libc.
+  bool preload_loaded = true;
 };
 
 // False when the line did not fit and must not be written.

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,27 @@ int set_int(int fd, int level, int option, int value) {
 }
 
 int tcp_nodelay(int fd) { return report(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1)); }
+
+// What Go's runtime and static binaries do: the syscall instruction itself, no libc on the way.
+long raw_syscall(long number, long a, long b, long c, long d, long e) {
+  long result;
+  register long r10 asm("r10") = d;
+  register long r8 asm("r8") = e;
+  asm volatile("syscall"
+               : "=a"(result)
+               : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+               : "rcx", "r11", "memory");
+  if (result < 0 && result > -4096) {
+    errno = static_cast<int>(-result);
+    return -1;
+  }
+  return result;
+}
+
+int raw_tcp_nodelay(int fd) {
+  int on = 1;
+  return report(raw_syscall(SYS_setsockopt, fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<long>(&on), sizeof on));
+}
 
 int get_tcp_nodelay(int fd) {
   int value = 0;
@@ -111,6 +133,7 @@ struct Operation {
 
 constexpr Operation operations[] = {
     {"tcp-nodelay", tcp_nodelay},
+    {"raw-tcp-nodelay", raw_tcp_nodelay},
     {"get-tcp-nodelay", get_tcp_nodelay},
     {"ip-tos", ip_tos},
     {"ipv6-tclass", ipv6_tclass},

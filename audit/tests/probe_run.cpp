@@ -41,7 +41,7 @@ std::vector<std::string> probe_environment(const ProbeEnvironment& wanted,
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!is_ours(*entry)) entries.emplace_back(*entry);
   }
-  entries.push_back(std::string("LD_PRELOAD=") + SSHTC_AUDIT_LIBRARY);
+  if (wanted.backend != "syscall") entries.push_back(std::string("LD_PRELOAD=") + SSHTC_AUDIT_LIBRARY);
   entries.push_back("SSHTC_AUDIT_TRANSPORT_FDS=" + wanted.transport_fds);
   if (wanted.audit) entries.push_back("SSHTC_AUDIT_DIR=" + audit_dir.string());
   if (!wanted.errno_profile.empty()) {
@@ -85,9 +85,10 @@ ProbeRun::ProbeRun(const std::string& operation, int descriptor,
   posix_spawn_file_actions_adddup2(&actions, descriptor, kProbeFd);
 
   std::vector<std::string> arguments = {SSHTC_AUDIT_PROBE, operation, std::to_string(kProbeFd)};
+  if (environment.backend != "preload") arguments.insert(arguments.begin(), SSHTC_SYSCALL_AUDIT);
   std::vector<std::string> variables = probe_environment(environment, audit_dir_);
   pid_t pid = -1;
-  const int spawned = posix_spawn(&pid, SSHTC_AUDIT_PROBE, &actions, nullptr,
+  const int spawned = posix_spawn(&pid, arguments.front().c_str(), &actions, nullptr,
                                   pointers(arguments).data(), pointers(variables).data());
   posix_spawn_file_actions_destroy(&actions);
   close(output[1]);

@@ -1,4 +1,5 @@
-// Runs audit_probe under the sshtc_audit preload the way the harness runs a client: the
+// Runs audit_probe under the audit (the sshtc_audit preload, the syscall backend or both) the
+// way the harness runs a client: the
 // descriptor under test at fd 3, the audit environment set, records in a fresh directory.
 #pragma once
 
@@ -14,6 +15,8 @@ struct ProbeEnvironment {
   bool audit = true;                 // sets SSHTC_AUDIT_DIR
   std::string transport_fds = "3";   // SSHTC_AUDIT_TRANSPORT_FDS
   std::string errno_profile;         // SSHTC_ERRNO_PROFILE, unset when empty
+  // "preload" (LD_PRELOAD), "syscall" (under sshtc-syscall-audit) or "both".
+  std::string backend = "preload";
 };
 
 class ProbeRun {

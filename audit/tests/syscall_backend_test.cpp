@@ -1,0 +1,182 @@
+// The syscall backend beside the preload: the same calls give the same records and findings
+// under either backend and under both, the client sees what it would see unaudited, and a call
+// made without libc is seen by the syscall backend only, and marked so when both run.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "probe_run.hpp"
+#include "rule_ids.hpp"
+#include "test_descriptors.hpp"
+
+namespace sshtc::audit_test {
+namespace {
+
+ProbeEnvironment under(const std::string& backend) {
+  ProbeEnvironment environment;
+  environment.backend = backend;
+  return environment;
+}
+
+enum class Kind { unix_stream, pipe, tcp4, pty };
+
+int descriptor_of(TestDescriptors& descriptors, Kind kind) {
+  switch (kind) {
+    case Kind::unix_stream: return descriptors.unix_stream();
+    case Kind::pipe: return descriptors.pipe_write_end();
+    case Kind::tcp4: return descriptors.tcp4();
+    case Kind::pty: return descriptors.pty_master();
+  }
+  return -1;
+}
+
+struct Call {
+  const char* operation;
+  Kind kind;
+  const char* syscall;  // the record's call at the syscall level
+  const char* error;    // its errno name, "" for success
+  RuleIds rules;
+};
+
+const Call calls[] = {
+    {"tcp-nodelay", Kind::unix_stream, "setsockopt", "EOPNOTSUPP", {"tcp-option-on-non-tcp"}},
+    {"get-tcp-nodelay", Kind::unix_stream, "getsockopt", "EOPNOTSUPP", {"tcp-option-on-non-tcp"}},
+    {"tcp-nodelay", Kind::pipe, "setsockopt", "ENOTSOCK", {"tcp-option-on-non-tcp", "socket-call-on-non-socket"}},
+    {"ip-tos", Kind::unix_stream, "setsockopt", "EOPNOTSUPP", {"ip-option-on-non-inet"}},
+    {"keepalive", Kind::unix_stream, "setsockopt", "", {}},
+    {"tcp-nodelay", Kind::tcp4, "setsockopt", "", {}},
+    {"get-tcp-nodelay", Kind::tcp4, "getsockopt", "", {}},
+    {"send", Kind::pipe, "sendto", "ENOTSOCK", {"socket-call-on-non-socket"}},
+    {"recv", Kind::pipe, "recvfrom", "ENOTSOCK", {"socket-call-on-non-socket"}},
+    {"recv-fortified", Kind::pipe, "recvfrom", "ENOTSOCK", {"socket-call-on-non-socket"}},
+    {"getpeername", Kind::pipe, "getpeername", "ENOTSOCK", {"socket-call-on-non-socket"}},
+    {"getpeername", Kind::tcp4, "getpeername", "", {}},
+    {"shutdown", Kind::pty, "shutdown", "ENOTSOCK", {"socket-call-on-non-socket"}},
+};
+
+const char* const backends[] = {"preload", "syscall", "both"};
+
+class EveryBackend : public ::testing::TestWithParam<std::tuple<Call, const char*>> {};
+
+TEST_P(EveryBackend, RecordsTheCallOnceAndChangesNothingTheClientSees) {
+  const auto& [call, backend] = GetParam();
+  TestDescriptors descriptors;
+  ProbeEnvironment unaudited;
+  unaudited.audit = false;
+  const ProbeRun bare(call.operation, descriptor_of(descriptors, call.kind), unaudited);
+  const ProbeRun run(call.operation, descriptor_of(descriptors, call.kind), under(backend));
+  EXPECT_EQ(run.exit_status(), 0) << run.errors();
+  EXPECT_EQ(run.output(), bare.output());
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u) << run.errors();
+  const AuditRecord& record = records.front();
+  EXPECT_EQ(record.syscall_name(), call.syscall);
+  EXPECT_EQ(record.error, call.error);
+  EXPECT_TRUE(record.transport);
+  EXPECT_FALSE(record.raw);
+  // Both backends saw it; the preload's record, which names the code that called libc, stays.
+  EXPECT_EQ(record.backend, std::string(backend) == "syscall" ? "syscall" : "preload");
+  EXPECT_EQ(record.caller, std::string(backend) == "syscall" ? "libc.so.6" : kProbeName);
+  EXPECT_EQ(rule_ids(records), call.rules);
+}
+
+std::string test_name(const ::testing::TestParamInfo<EveryBackend::ParamType>& info) {
+  const auto& [call, backend] = info.param;
+  static const std::map<Kind, std::string> kinds = {
+      {Kind::unix_stream, "unix"}, {Kind::pipe, "pipe"}, {Kind::tcp4, "tcp4"}, {Kind::pty, "pty"}};
+  std::string name = std::string(call.operation) + "_on_" + kinds.at(call.kind) + "_" + backend;
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Calls, EveryBackend,
+                         ::testing::Combine(::testing::ValuesIn(calls), ::testing::ValuesIn(backends)),
+                         test_name);
+
+// The negative control of the backend itself: the syscall instruction, no libc.
+TEST(RawSyscall, ThePreloadAloneMissesIt) {
+  TestDescriptors descriptors;
+  const ProbeRun run("raw-tcp-nodelay", descriptors.unix_stream(), under("preload"));
+  EXPECT_EQ(run.output(), "-1 95 Operation not supported\n");
+  EXPECT_TRUE(run.records().empty());
+}
+
+TEST(RawSyscall, TheSyscallBackendCatchesItFromTheExecutable) {
+  TestDescriptors descriptors;
+  const ProbeRun run("raw-tcp-nodelay", descriptors.unix_stream(), under("syscall"));
+  EXPECT_EQ(run.output(), "-1 95 Operation not supported\n");
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u) << run.errors();
+  EXPECT_EQ(records[0].call, "setsockopt");
+  EXPECT_EQ(records[0].caller, kProbeName);
+  EXPECT_FALSE(records[0].raw) << "without the preload nothing tells a raw call from libc's";
+  EXPECT_EQ(rule_ids(records), RuleIds{"tcp-option-on-non-tcp"});
+}
+
+TEST(RawSyscall, BothBackendsMarkItMadeWithoutLibc) {
+  TestDescriptors descriptors;
+  const ProbeRun run("raw-tcp-nodelay", descriptors.unix_stream(), under("both"));
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u) << run.errors();
+  EXPECT_TRUE(records[0].raw);
+  const std::vector<Finding> findings = judge(records);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].describe(),
+            "setsockopt(fd 3 [AF_UNIX/SOCK_STREAM, transport], IPPROTO_TCP, TCP_NODELAY) = -1 EOPNOTSUPP from "
+            "audit_probe (raw syscall, not through libc) [tcp-option-on-non-tcp]");
+}
+
+TEST(RawSyscall, OnTcpItIsNoFinding) {
+  TestDescriptors descriptors;
+  const ProbeRun run("raw-tcp-nodelay", descriptors.tcp4(), under("both"));
+  EXPECT_EQ(run.output(), "0 0 \n");
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0].raw);
+  EXPECT_TRUE(judge(records).empty());
+}
+
+TEST(SyscallBackend, HonoursTheErrnoProfile) {
+  TestDescriptors descriptors;
+  ProbeEnvironment environment = under("syscall");
+  environment.errno_profile = "freebsd";
+  const ProbeRun run("raw-tcp-nodelay", descriptors.unix_stream(), environment);
+  EXPECT_EQ(run.output(), "-1 22 Invalid argument\n");
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].error, "EINVAL");
+  EXPECT_TRUE(records[0].emulated);
+}
+
+TEST(SyscallBackend, FollowsThreadsAndForksAndKeepsTheTransportToItsProcess) {
+  TestDescriptors descriptors;
+  const ProbeRun run("threads-and-fork", descriptors.unix_stream(), under("syscall"));
+  ASSERT_EQ(run.exit_status(), 0) << run.output() << run.errors();
+  long long parent = 0, child = 0;
+  ASSERT_EQ(std::sscanf(run.output().c_str(), "%lld %lld", &parent, &child), 2) << run.output();
+  std::map<long long, int> per_process;
+  for (const AuditRecord& record : run.records()) {
+    ++per_process[record.pid];
+    EXPECT_EQ(record.transport, record.pid == parent) << record.pid;
+  }
+  EXPECT_EQ(per_process[parent], 4 * 200);
+  EXPECT_EQ(per_process[child], 20);
+}
+
+TEST(SyscallBackend, ProbeSaysTheKernelCanDoIt) {
+  const std::string probe = std::string(SSHTC_SYSCALL_AUDIT) + " --probe";
+  FILE* output = popen(probe.c_str(), "r");
+  ASSERT_NE(output, nullptr);
+  char line[512] = {};
+  const bool read = std::fgets(line, sizeof line, output) != nullptr;
+  const int status = pclose(output);
+  if (status != 0) GTEST_SKIP() << "the kernel refuses the syscall backend here: " << line;
+  EXPECT_TRUE(read);
+  EXPECT_STREQ(line, "ok\n");
+}
+
+}  // namespace
+}  // namespace sshtc::audit_test
