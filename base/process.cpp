@@ -63,13 +63,14 @@ bool tracked(pid_t pid) {
 
 // Descendants that left our groups (sshd's session child calls setsid) and lost their parent
 // were reparented to us: kill and reap them, or they outlive the run, as zombies at least.
-// Every child we still want is a tracked group leader.
+// Every child we still want is a tracked group leader or a member of a tracked group (the
+// syscall audit's supervisor, reparented to us on purpose), which goes with its group.
 void reap_strays() {
   std::error_code ignored;
   for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ignored)) {
     std::ifstream children(task.path() / "children");
     for (pid_t pid; children >> pid;) {
-      if (tracked(pid)) continue;
+      if (tracked(pid) || tracked(::getpgid(pid))) continue;
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }

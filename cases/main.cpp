@@ -17,6 +17,7 @@
 #include <set>
 
 #include "../base/process.hpp"
+#include "../harness/audit_backend.hpp"
 #include "../harness/compliance.hpp"
 #include "../harness/judge.hpp"
 #include "matrix.hpp"
@@ -82,6 +83,12 @@ int setup_run(const char* dir) {
   if (results && *results) remove_records(results);
   try {
     RunDirectory run = RunDirectory::create(dir);
+    // Said once per run: a run that could not have the syscall backend says why.
+    const AuditChoice audit = audit_choice(run);
+    std::cout << "audit: " << audit.describe() << "\n";
+    if (results && *results && std::filesystem::exists(std::filesystem::path(results) / "run.txt")) {
+      std::ofstream(std::filesystem::path(results) / "run.txt", std::ios::app) << "audit=" << audit.describe() << "\n";
+    }
     const auto& adapters = all_implementations();
     ask_every_adapter(adapters, run, scenario_names());
     for (const auto& adapter : adapters) {

@@ -28,11 +28,6 @@ struct JudgedFinding {
 // The audit directory of one side of a case.
 std::filesystem::path audit_dir(const std::filesystem::path& case_dir, const std::string& side);
 
-// Environment that preloads the audit into a process; transport_fds are its descriptors of
-// the byte stream. SSHTC_ERRNO_PROFILE is passed on from the harness's own environment.
-void add_audit_environment(Environment& env, const std::filesystem::path& dir,
-                           const std::vector<int>& transport_fds);
-
 std::vector<Observation> audit_findings(const std::filesystem::path& case_dir);
 
 }  // namespace sshtc

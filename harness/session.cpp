@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "audit_backend.hpp"
 #include "audit_findings.hpp"
 #include "server.hpp"
 #include "stdio_hygiene.hpp"
@@ -32,15 +33,15 @@ std::string tail(const std::string& text, size_t lines) {
 
 // `scratch` becomes the adapter's TMPDIR: whatever it and its helpers leave there (an adapter
 // killed at its deadline cleans up nothing) goes with the session.
-ProcessSpec adapter_spec(const Implementation& client, Environment env, const ClientEndpoint& endpoint,
-                         const fs::path& case_dir, const ScratchDir& scratch) {
+ProcessSpec adapter_spec(const RunDirectory& run, const Implementation& client, Environment env,
+                         const ClientEndpoint& endpoint, const fs::path& case_dir, const ScratchDir& scratch) {
   ProcessSpec spec;
   spec.what = client.name + " adapter";
   spec.argv = client.command;
   spec.env = std::move(env);
   spec.env["TMPDIR"] = scratch.path().string();
   if (endpoint.fd_in >= 0) spec.inherited_fds = {endpoint.fd_in, endpoint.fd_out};
-  add_audit_environment(spec.env, audit_dir(case_dir, "client"), spec.inherited_fds);
+  audit_process(spec, run, audit_dir(case_dir, "client"), spec.inherited_fds);
   spec.stdout_path = case_dir / "adapter.stdout";
   spec.stderr_path = case_dir / "adapter.stderr";
   return spec;
@@ -235,7 +236,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
   // A variant is invisible to the client, as a real tunnel's behaviour is: it is told the base
   // transport, whose kind of descriptor it gets.
   const std::string told = split_variant(transport.name()).first;
-  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, told, request),
+  Process adapter = spawn_adapter(adapter_spec(run, client, adapter_environment(run, client, endpoint, told, request),
                                                endpoint, case_dir, scratch), request, reader, stdio);
   connection->close_client_side();
 
@@ -245,7 +246,7 @@ SessionResult run_inetd_session(const RunDirectory& run, const Implementation& c
     ProcessSpec spec = inetd_server_spec(run, server, request.scenario_environment(), server_end, case_dir);
     // Every server is audited, by the session and not by each server: its stdin and stdout are
     // the transport.
-    add_audit_environment(spec.env, audit_dir(case_dir, "server"), {0, 1});
+    audit_process(spec, run, audit_dir(case_dir, "server"), {0, 1});
     served = Process::spawn(spec);
   } catch (const std::exception& error) {
     result.harness_error = error.what();
@@ -271,14 +272,14 @@ SessionResult run_daemon_session(const RunDirectory& run, const Implementation& 
   auto start = Clock::now();
   // Audited like the inetd servers; a daemon has no transport descriptors of its own.
   auto daemon = start_daemon(run, server, request.scenario_environment(), case_dir, start + std::chrono::seconds(10),
-                             [&](ProcessSpec& spec) { add_audit_environment(spec.env, audit_dir(case_dir, "server"), {}); });
+                             [&](ProcessSpec& spec) { audit_process(spec, run, audit_dir(case_dir, "server"), {}); });
   ClientEndpoint endpoint;
   endpoint.host = "127.0.0.1";
   endpoint.port = daemon.port;
   ScratchDir scratch("sshtc-client");
   std::optional<QuittingReader> reader;
   SharedStdio stdio;
-  Process adapter = spawn_adapter(adapter_spec(client, adapter_environment(run, client, endpoint, "tcp4", request),
+  Process adapter = spawn_adapter(adapter_spec(run, client, adapter_environment(run, client, endpoint, "tcp4", request),
                                                endpoint, case_dir, scratch), request, reader, stdio);
   collect_client(result, adapter, reader, stdio, nullptr, request, start + request.timeout);
   result.seconds = seconds_since(start);
