@@ -192,13 +192,20 @@ Process Process::spawn(const ProcessSpec& spec) {
     for (int fd : spec.inherited_fds) ::fcntl(fd, F_SETFD, 0);
   };
 
+  std::vector<std::string> argv = spec.argv;
+  if (!spec.wrapper.empty()) {
+    if (::access(argv.front().c_str(), X_OK) != 0) {
+      throw SpawnError(spec.what + ": cannot start " + argv.front() + ": " + strerror(errno));
+    }
+    argv.insert(argv.begin(), spec.wrapper.begin(), spec.wrapper.end());
+  }
   std::error_code ec;
-  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
   auto state = std::make_unique<State>();
   state->what = spec.what;
   pid_t failed = -1;
   auto remember_failed = [&](auto& exec, const std::error_code&) { failed = exec.pid; };
-  state->child = bp::child(bp::exe = spec.argv.front(), bp::args = args, env,
+  state->child = bp::child(bp::exe = argv.front(), bp::args = args, env,
                            bp::extend::on_exec_setup = setup,
                            bp::extend::on_error = remember_failed, ec);
   if (ec) {
@@ -206,7 +213,7 @@ Process Process::spawn(const ProcessSpec& spec) {
     // holds pid -1, and kill(-1) would signal every process we may signal.
     if (failed > 0) ::waitpid(failed, nullptr, 0);
     state->reaped = true;
-    throw SpawnError(spec.what + ": cannot start " + spec.argv.front() + ": " + ec.message());
+    throw SpawnError(spec.what + ": cannot start " + argv.front() + ": " + ec.message());
   }
   pid_t pid = state->child.id();
   track(pid);

@@ -18,6 +18,9 @@ using Environment = std::map<std::string, std::string>;
 struct ProcessSpec {
   std::string what;  // who this is in messages: "libssh adapter", "sshd -i"
   std::vector<std::string> argv;
+  // A program that runs argv in its own place (same pid, descriptors and group), such as the
+  // syscall audit's launcher; argv is checked first, so a missing program is the same clear error.
+  std::vector<std::string> wrapper;
   Environment env;  // the complete environment: nothing is inherited
   // Descriptors the child gets at fixed numbers: stdin/stdout (-1: /dev/null) and
   // descriptors it inherits under the number they have here.

@@ -66,7 +66,7 @@ void audit_process(ProcessSpec& spec, const RunDirectory& run, const fs::path& d
   spec.env["SSHTC_AUDIT_TRANSPORT_FDS"] = fds;
   if (const char* profile = std::getenv("SSHTC_ERRNO_PROFILE")) spec.env["SSHTC_ERRNO_PROFILE"] = profile;
   // The launcher execs the program in its own place: same pid, descriptors and process group.
-  if (choice.syscall()) spec.argv.insert(spec.argv.begin(), SSHTC_SYSCALL_AUDIT);
+  if (choice.syscall()) spec.wrapper = {SSHTC_SYSCALL_AUDIT};
 }
 
 }  // namespace sshtc

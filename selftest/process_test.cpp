@@ -13,7 +13,10 @@ const std::string kAdapters = SSHTC_SELFTEST_DIR "/adapters/";
 bool group_alive(pid_t group) { return ::kill(-group, 0) == 0; }
 
 TEST(Process, HungProgramIsKilledWithItsGroupAtTheDeadline) {
-  ProcessSpec spec{"hanging adapter", {kAdapters + "hangs.sh"}, {{"PATH", "/usr/bin:/bin"}}, -1, -1, {}, {}, {}};
+  ProcessSpec spec;
+  spec.what = "hanging adapter";
+  spec.argv = {kAdapters + "hangs.sh"};
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
   auto process = Process::spawn(spec);
   pid_t group = process.pid();
   auto start = Clock::now();
@@ -25,14 +28,20 @@ TEST(Process, HungProgramIsKilledWithItsGroupAtTheDeadline) {
 }
 
 TEST(Process, SignalDeathIsNamed) {
-  ProcessSpec spec{"crashing adapter", {kAdapters + "crashes.sh"}, {{"PATH", "/usr/bin:/bin"}}, -1, -1, {}, {}, {}};
+  ProcessSpec spec;
+  spec.what = "crashing adapter";
+  spec.argv = {kAdapters + "crashes.sh"};
+  spec.env = {{"PATH", "/usr/bin:/bin"}};
   ExitStatus status = Process::spawn(spec).wait_until(Clock::now() + std::chrono::seconds(5));
   EXPECT_EQ(status.signal, SIGSEGV);
   EXPECT_EQ(status.describe(), "killed by SIGSEGV");
 }
 
 TEST(Process, MissingProgramIsAClearError) {
-  ProcessSpec spec{"ghost adapter", {"/nonexistent/sshtc-adapter"}, {}, -1, -1, {}, {}, {}};
+  ProcessSpec spec;
+  spec.what = "ghost adapter";
+  spec.argv = {"/nonexistent/sshtc-adapter"};
+  spec.env = {};
   try {
     Process::spawn(spec);
     FAIL() << "spawning a missing program succeeded";
