@@ -91,8 +91,13 @@ auto same_call_key(const AuditRecord& record) {
                          record.error);
 }
 
-// Drops the syscall records of calls the preload recorded too, and marks the rest of those
-// processes' syscall records raw.
+// Whether a syscall record's call came from libc's shared object, where the preload sits between
+// the caller and it.
+bool from_shared_libc(const AuditRecord& record) { return record.caller.rfind("libc.so", 0) == 0; }
+
+// Drops the syscall records of calls the preload recorded too, and marks the rest raw: in a
+// process with the preload, every call the preload did not see; in one without it (a static
+// binary, a run without the preload), every call not made from libc's shared object.
 std::vector<AuditRecord> merge_backends(std::vector<AuditRecord> records) {
   std::multiset<decltype(same_call_key(records.front()))> by_preload;
   for (const AuditRecord& record : records) {
@@ -107,6 +112,8 @@ std::vector<AuditRecord> merge_backends(std::vector<AuditRecord> records) {
         continue;
       }
       record.raw = true;
+    } else if (record.backend == "syscall") {
+      record.raw = !from_shared_libc(record);
     }
     merged.push_back(std::move(record));
   }

@@ -30,8 +30,9 @@ struct AuditRecord {
   std::string backend = "preload";  // or "syscall"; JSON key "backend"
   // Syscall records: the preload was loaded in the process (JSON key "preload_loaded").
   bool preload_loaded = true;
-  // A syscall record of a process with the preload loaded that no preload record matches: the
-  // call was made without libc (Go, a static binary, syscall(2)). Set by read_audit_dir.
+  // A syscall record that no preload record matches in a process with the preload, or one not
+  // made from libc's shared object in a process without it: the call was made without libc
+  // (Go, a static binary, the syscall instruction). Set by read_audit_dir.
   bool raw = false;
 
   // The call's name at the syscall level: libc's send and recv are the sendto and recvfrom
@@ -41,8 +42,8 @@ struct AuditRecord {
 
 // Every record of every audit.*.jsonl and syscall.*.jsonl file in `directory`, files in name
 // order. Where both backends saw the same call (the preload's libc call reaching the kernel),
-// only the preload's record is kept, which names the library that called libc; a syscall record
-// that nothing matches in a process with the preload is kept and marked `raw`. A malformed line
+// only the preload's record is kept, which names the library that called libc; the other syscall
+// records are kept, and marked `raw` when they were made without libc (AuditRecord::raw). A malformed line
 // throws std::runtime_error naming the file and the line number.
 std::vector<AuditRecord> read_audit_dir(const std::filesystem::path& directory);
 

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "../harness/audit_backend.hpp"
 #include "../harness/audit_findings.hpp"
 #include "matrix.hpp"
 #include "../transports/transport.hpp"
@@ -18,6 +19,13 @@ struct AuditedRun {
     std::string text;
     for (const auto& finding : findings) text += finding.side + ": " + finding.description + "\n";
     return text;
+  }
+  std::vector<Observation> client_findings() const {
+    std::vector<Observation> client;
+    for (const auto& finding : findings) {
+      if (finding.side == "client") client.push_back(finding);
+    }
+    return client;
   }
   bool has(const std::string& rule, const std::string& text) const {
     for (const auto& finding : findings) {
@@ -98,6 +106,45 @@ TEST(Regression, PlantedControlIsCaughtOnEveryNonTcpTransport) {
       EXPECT_NE(planted.session.client_stderr.find("TCP_NODELAY): " + text), std::string::npos)
           << name << "\n" << planted.session.client_stderr;
     }
+  }
+}
+
+// Sets SSHTC_AUDIT for the sessions started while it lives.
+struct AuditOnly {
+  explicit AuditOnly(const char* backend) { ::setenv("SSHTC_AUDIT", backend, 1); }
+  ~AuditOnly() { ::unsetenv("SSHTC_AUDIT"); }
+};
+
+// The syscall audit's own control: the preload alone misses the raw call on every transport,
+// the syscall backend catches it on every non-TCP one, named and marked as made without libc.
+// Only the control's own call is asserted: the client it runs has findings of its own.
+TEST(Regression, RawSyscallControlIsSeenOnlyByTheSyscallAudit) {
+  const RunContext& context = RunContext::get();
+  const AuditChoice audit = audit_choice(context.run);
+  if (!audit.syscall()) GTEST_SKIP() << "the run's audit is " << audit.describe();
+  const std::string control = "from sshtc-planted-raw-nodelay";
+  for (const auto& transport : all_transports()) {
+    if (transport->unavailable()) continue;
+    const std::string& name = transport->name();
+    // libssh takes no pipe pair: the call is made, then the session is refused.
+    const int session = name == "pipe" ? kCannotDo : 0;
+    AuditedRun missed = [&] {
+      AuditOnly preload("preload");
+      return run("planted-raw-nodelay", name, "planted-raw-preload-" + name);
+    }();
+    EXPECT_EQ(missed.session.client.code, session) << name << "\n" << missed.session.evidence();
+    EXPECT_FALSE(missed.has("tcp-option-on-non-tcp", control)) << name << "\n" << missed.all_findings();
+
+    AuditedRun caught = run("planted-raw-nodelay", name, "planted-raw-" + name);
+    EXPECT_EQ(caught.session.client.code, session) << name << "\n" << caught.session.evidence();
+    if (name == "tcp4" || name == "tcp6" || name == "mptcp") {
+      EXPECT_TRUE(caught.client_findings().empty()) << name << "\n" << caught.all_findings();
+      continue;
+    }
+    const std::string error = name == "pipe" ? "ENOTSOCK" : name == "vsock" ? "ENOPROTOOPT" : "EOPNOTSUPP";
+    EXPECT_TRUE(caught.has("tcp-option-on-non-tcp", "IPPROTO_TCP, TCP_NODELAY) = -1 " + error + " " + control +
+                                                        " (raw syscall, not through libc)"))
+        << name << "\n" << caught.all_findings();
   }
 }
 

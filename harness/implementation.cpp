@@ -1,5 +1,7 @@
 #include "implementation.hpp"
 
+#include "audit_backend.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -166,6 +168,10 @@ Environment adapter_base_environment(const RunDirectory& run, const Implementati
   pass("SSHTC_LIBRARY_PATH", "LD_LIBRARY_PATH");
   pass("SSHTC_PYTHONPATH", "PYTHONPATH");
   for (const char* pointer : {"SSHTC_SSH", "SSHTC_DBCLIENT", "SSHTC_SSHD", "SSHTC_DROPBEAR"}) pass(pointer, pointer);
+  // Which audit watches it: a control that only one backend can see says so at --version.
+  const AuditChoice audit = audit_choice(run);
+  env["SSHTC_AUDIT_BACKENDS"] = audit.backend == AuditBackend::both ? "preload,syscall"
+                              : audit.syscall() ? "syscall" : "preload";
   if (adapter.is_server()) {
     env["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
     // Its own directory for the whole run, private like the run itself.

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "../../base/raw_syscall.hpp"
+
 // glibc's target for recv under _FORTIFY_SOURCE, as in Debian's builds of libssh and OpenSSH.
 extern "C" ssize_t __recv_chk(int fd, void* buffer, size_t length, size_t buffer_size, int flags);
 
@@ -37,25 +39,9 @@ int set_int(int fd, int level, int option, int value) {
 
 int tcp_nodelay(int fd) { return report(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1)); }
 
-// What Go's runtime and static binaries do: the syscall instruction itself, no libc on the way.
-long raw_syscall(long number, long a, long b, long c, long d, long e) {
-  long result;
-  register long r10 asm("r10") = d;
-  register long r8 asm("r8") = e;
-  asm volatile("syscall"
-               : "=a"(result)
-               : "a"(number), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
-               : "rcx", "r11", "memory");
-  if (result < 0 && result > -4096) {
-    errno = static_cast<int>(-result);
-    return -1;
-  }
-  return result;
-}
-
 int raw_tcp_nodelay(int fd) {
   int on = 1;
-  return report(raw_syscall(SYS_setsockopt, fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<long>(&on), sizeof on));
+  return report(sshtc::raw_syscall(SYS_setsockopt, fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<long>(&on), sizeof on));
 }
 
 int get_tcp_nodelay(int fd) {
