@@ -44,6 +44,24 @@ int raw_tcp_nodelay(int fd) {
   return report(sshtc::raw_syscall(SYS_setsockopt, fd, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<long>(&on), sizeof on));
 }
 
+// A TCP socket of the probe's own, as a client opens one before it connects: under cwrap's
+// socket_wrapper it is really an AF_UNIX socket. Prints the option's answer, then the family
+// libc says and the family the kernel says (asked with the syscall instruction, which no
+// preload answers). The descriptor argument is not used.
+int own_tcp_socket_nodelay(int) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return report(fd);
+  report(set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+  int said = -1, real = -1;
+  socklen_t length = sizeof said;
+  getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &said, &length);
+  length = sizeof real;
+  sshtc::raw_syscall(SYS_getsockopt, fd, SOL_SOCKET, SO_DOMAIN, reinterpret_cast<long>(&real),
+                     reinterpret_cast<long>(&length));
+  std::printf("family %d, kernel %d\n", said, real);
+  return 0;
+}
+
 int get_tcp_nodelay(int fd) {
   int value = 0;
   socklen_t length = sizeof value;
@@ -121,6 +139,7 @@ constexpr Operation operations[] = {
     {"tcp-nodelay", tcp_nodelay},
     {"raw-tcp-nodelay", raw_tcp_nodelay},
     {"get-tcp-nodelay", get_tcp_nodelay},
+    {"own-tcp-socket-nodelay", own_tcp_socket_nodelay},
     {"ip-tos", ip_tos},
     {"ipv6-tclass", ipv6_tclass},
     {"keepalive", keepalive},

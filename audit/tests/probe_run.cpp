@@ -41,7 +41,12 @@ std::vector<std::string> probe_environment(const ProbeEnvironment& wanted,
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!is_ours(*entry)) entries.emplace_back(*entry);
   }
-  if (wanted.backend != "syscall") entries.push_back(std::string("LD_PRELOAD=") + SSHTC_AUDIT_LIBRARY);
+  std::string preload = wanted.user_preload;
+  if (wanted.backend != "syscall" && !wanted.replace_preload) {
+    preload += (preload.empty() ? "" : " ") + std::string(SSHTC_AUDIT_LIBRARY);
+  }
+  if (!preload.empty()) entries.push_back("LD_PRELOAD=" + preload);
+  for (const auto& variable : wanted.variables) entries.push_back(variable);
   entries.push_back("SSHTC_AUDIT_TRANSPORT_FDS=" + wanted.transport_fds);
   if (wanted.audit) entries.push_back("SSHTC_AUDIT_DIR=" + audit_dir.string());
   if (!wanted.errno_profile.empty()) {

@@ -17,6 +17,11 @@ struct ProbeEnvironment {
   std::string errno_profile;         // SSHTC_ERRNO_PROFILE, unset when empty
   // "preload" (LD_PRELOAD), "syscall" (under sshtc-syscall-audit) or "both".
   std::string backend = "preload";
+  // A user's own preloads, kept ahead of the audit's ("lib1.so lib2.so"); with `replace_preload`
+  // they are the whole LD_PRELOAD, as a wrapper script that sets its own would leave it.
+  std::string user_preload;
+  bool replace_preload = false;
+  std::vector<std::string> variables;  // more NAME=VALUE entries
 };
 
 class ProbeRun {

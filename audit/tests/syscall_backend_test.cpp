@@ -3,6 +3,9 @@
 // made without libc is seen by the syscall backend only, and marked so when both run.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -176,6 +179,83 @@ TEST(SyscallBackend, ProbeSaysTheKernelCanDoIt) {
   if (status != 0) GTEST_SKIP() << "the kernel refuses the syscall backend here: " << line;
   EXPECT_TRUE(read);
   EXPECT_STREQ(line, "ok\n");
+}
+
+}  // namespace
+}  // namespace sshtc::audit_test
+
+namespace sshtc::audit_test {
+namespace {
+
+// cwrap's socket_wrapper, which libssh's own tests run under, emulates TCP over AF_UNIX sockets
+// and answers the TCP options of its sockets itself. Side by side: what a client's TCP_NODELAY
+// on its own TCP socket looks like to the client, to each backend and to the kernel, with and
+// without it.
+class SocketWrapper : public ::testing::Test {
+ protected:
+  static constexpr const char* kLibrary = "/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so";
+
+  void SetUp() override {
+    if (access(kLibrary, R_OK) != 0) GTEST_SKIP() << kLibrary << " is not installed: apt-get install libsocket-wrapper";
+    char pattern[] = "/tmp/sshtc-swrap-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    directory_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    if (!directory_.empty()) std::filesystem::remove_all(directory_, ignored);
+  }
+  ProbeEnvironment wrapped(bool replace) const {
+    ProbeEnvironment environment = under("both");
+    environment.user_preload = kLibrary;
+    environment.replace_preload = replace;
+    environment.variables = {"SOCKET_WRAPPER_DIR=" + directory_, "SOCKET_WRAPPER_DEFAULT_IFACE=10"};
+    return environment;
+  }
+
+  std::string directory_;
+};
+
+TEST_F(SocketWrapper, HidesTheAfUnixSocketAndTheTcpOptionNeverReachesTheKernel) {
+  TestDescriptors descriptors;
+  // Without it: a real TCP socket, the option set by the kernel, seen by both backends.
+  const ProbeRun bare("own-tcp-socket-nodelay", descriptors.unix_stream(), under("both"));
+  EXPECT_EQ(bare.output(), "0 0 \nfamily 2, kernel 2\n");
+  // (The probe's own SO_DOMAIN question is a record too.)
+  std::vector<AuditRecord> seen;
+  for (const AuditRecord& record : bare.records()) {
+    if (record.option == "TCP_NODELAY") seen.push_back(record);
+  }
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].family, "AF_INET");
+  EXPECT_EQ(seen[0].option, "TCP_NODELAY");
+  EXPECT_EQ(seen[0].ret, 0);
+
+  // With it, the user's entry first, as they set it: the client is told AF_INET and success; the
+  // kernel holds an AF_UNIX socket; neither backend sees a TCP_NODELAY, because none reached
+  // the kernel. A suite built on socket_wrapper cannot see ronf/asyncssh#688's class of bug.
+  const ProbeRun under_wrapper("own-tcp-socket-nodelay", descriptors.unix_stream(), wrapped(false));
+  EXPECT_EQ(under_wrapper.output(), "0 0 \nfamily 2, kernel 1\n") << under_wrapper.errors();
+  EXPECT_TRUE(under_wrapper.records().empty());
+
+  // A wrapper script that sets its own LD_PRELOAD drops the preload audit; the syscall backend
+  // still watches every call that reaches the kernel, and finds the same: nothing.
+  const ProbeRun replaced("own-tcp-socket-nodelay", descriptors.unix_stream(), wrapped(true));
+  EXPECT_EQ(replaced.output(), "0 0 \nfamily 2, kernel 1\n") << replaced.errors();
+  EXPECT_TRUE(replaced.records().empty());
+}
+
+// TCP_NODELAY made with the syscall instruction, as Go makes it, goes past socket_wrapper to the
+// kernel: only the syscall backend sees it, and on an AF_UNIX socket the kernel's answer is the
+// original bug's.
+TEST_F(SocketWrapper, ARawCallGoesPastItAndOnlyTheSyscallBackendSeesIt) {
+  TestDescriptors descriptors;
+  const ProbeRun run("raw-tcp-nodelay", descriptors.unix_stream(), wrapped(false));
+  EXPECT_EQ(run.output(), "-1 95 Operation not supported\n") << run.errors();
+  const std::vector<AuditRecord> records = run.records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records[0].raw);
+  EXPECT_EQ(rule_ids(records), RuleIds{"tcp-option-on-non-tcp"});
 }
 
 }  // namespace
