@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -70,6 +71,44 @@ void warn_unwritable(const char* path) {
   }
 }
 
+// Each thread keeps its log open, high above the descriptors programs count on. Before each
+// record it checks that the number still holds the file it opened, in this process: the program
+// may closefrom() or dup2() over any descriptor (sshd does), and a child after fork must write
+// its own file. A number that holds something else is the program's: it is left alone and the
+// log opened again. Thread-local, so no lock that a fork could leave held.
+struct KeptLog {
+  int fd = -1;
+  pid_t pid = 0;
+  dev_t device = 0;
+  ino_t inode = 0;
+};
+thread_local KeptLog kept __attribute__((tls_model("initial-exec")));
+
+constexpr int kLowestKeptFd = 900;
+
+bool still_ours(const KeptLog& log, pid_t pid) {
+  struct stat status;
+  return log.fd >= 0 && log.pid == pid && fstat(log.fd, &status) == 0 && status.st_dev == log.device &&
+         status.st_ino == log.inode;
+}
+
+int open_log(const char* path, pid_t pid) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  const int high = fcntl(fd, F_DUPFD_CLOEXEC, kLowestKeptFd);
+  if (high >= 0) {
+    close(fd);
+    fd = high;
+  }
+  struct stat status;
+  if (fstat(fd, &status) != 0) {
+    close(fd);
+    return -1;
+  }
+  kept = {fd, pid, status.st_dev, status.st_ino};
+  return fd;
+}
+
 }  // namespace
 
 void write_audit_record(const AuditConfig& config, audit::AuditedCall call,
@@ -80,11 +119,7 @@ void write_audit_record(const AuditConfig& config, audit::AuditedCall call,
   audit::JsonLine line;
   char path[PATH_MAX];
   if (!audit::format_audit_line(line, call, pid) || !log_path(path, config.directory, pid)) return;
-  // Opened per record rather than kept: the audited program may closefrom() or dup2() over any
-  // descriptor (sshd does), which would send a kept one into the program's own files, and a
-  // fresh open after fork lands in the child's own file. Records are rare: option calls and
-  // failures only.
-  const int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd = still_ours(kept, pid) ? kept.fd : open_log(path, pid);
   if (fd < 0) {
     warn_unwritable(path);
     return;
@@ -93,7 +128,6 @@ void write_audit_record(const AuditConfig& config, audit::AuditedCall call,
   if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
     warn_unwritable(path);
   }
-  close(fd);
 }
 
 }  // namespace sshtc::preload
