@@ -7,6 +7,11 @@
 // audit's cost. The audit writes to a fresh temporary directory, removed at exit.
 //
 //   audit_bench [benchmark flags]        SSHTC_AUDIT_LIBRARY=<path> overrides the built one
+//
+// The syscall backend cannot be switched on inside a process either: run the libc variants under
+// it, and "libc" under it minus "libc" alone is its cost per call.
+//
+//   SSHTC_AUDIT_DIR=$(mktemp -d) sshtc-syscall-audit audit_bench --benchmark_filter=/libc
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
 #include <sys/socket.h>

@@ -64,6 +64,11 @@ std::vector<sock_filter> program() {
   code.push_back(jump_if_equal(SO_PROTOCOL, 1, 0));
   code.push_back(notify);
   code.push_back(allow);
+  // An exec stops too, unrecorded: the supervisor's knowledge of the process's maps is then stale.
+  code.push_back(jump_if_equal(SYS_execve, 0, 1));
+  code.push_back(notify);
+  code.push_back(jump_if_equal(SYS_execveat, 0, 1));
+  code.push_back(notify);
   // Any other audited syscall stops.
   constexpr unsigned char count = sizeof kAuditedSyscalls / sizeof kAuditedSyscalls[0];
   for (unsigned char index = 0; index < count; ++index) {

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -123,6 +124,16 @@ Made make_transfer(long number, int fd, const Descriptor& descriptor) {
 
 bool is_option_call(long number) { return number == SYS_setsockopt || number == SYS_getsockopt; }
 
+bool is_transfer(long number) {
+  return number == SYS_sendto || number == SYS_recvfrom || number == SYS_sendmsg || number == SYS_recvmsg ||
+         number == SYS_sendmmsg || number == SYS_recvmmsg;
+}
+
+bool is_socket(int fd) {
+  struct stat status;
+  return fstat(fd, &status) == 0 && S_ISSOCK(status.st_mode);
+}
+
 }  // namespace
 
 Supervisor::Supervisor(int listener, SupervisorConfig config) : listener_(listener), config_(config) {
@@ -147,11 +158,20 @@ void Supervisor::answer(const seccomp_notif& call, seccomp_notif_resp& response)
   const long number = call.data.nr;
   const char* name = audited_syscall_name(static_cast<int>(number));
   const pid_t pid = processes_.process_of(static_cast<pid_t>(call.pid));
-  if (name == nullptr || pid < 0) return;
+  if (pid < 0) return;
+  // An exec replaces the process's maps under the same pid.
+  if (number == SYS_execve || number == SYS_execveat) {
+    processes_.forget_maps(pid);
+    return;
+  }
+  if (name == nullptr) return;
   const int fd = static_cast<int>(call.data.args[0]);
   const int copy = processes_.copy_descriptor(pid, fd);
   if (copy < 0) return;  // not open there (EBADF) or gone: the kernel says so itself
   UniqueFd local(copy);
+  // The hot path of every libc-based client: a send or receive on a socket goes on to the kernel
+  // after one fstat, without the full classification.
+  if (is_transfer(number) && is_socket(local.get())) return;
 
   AuditedCall audited;
   audited.call = name;
@@ -187,7 +207,7 @@ void Supervisor::answer(const seccomp_notif& call, seccomp_notif_resp& response)
   if (!outcome.made) return;
   audited.result = outcome.result;
   audited.error = outcome.error;
-  const TracedProcesses::Origin origin = TracedProcesses::origin(pid, call.data.instruction_pointer);
+  const TracedProcesses::Origin origin = processes_.origin(pid, call.data.instruction_pointer);
   audited.caller = origin.object.c_str();
   audited.preload_loaded = origin.preload_loaded;
   record(pid, audited);

@@ -59,22 +59,31 @@ bool TracedProcesses::write_memory(pid_t pid, unsigned long long address, const 
   return process_vm_writev(pid, &local, 1, &remote, 1, 0) == static_cast<ssize_t>(size);
 }
 
-TracedProcesses::Origin TracedProcesses::origin(pid_t pid, unsigned long long address) {
-  Origin origin;
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-  for (std::string line; std::getline(maps, line);) {
+TracedProcesses::Maps TracedProcesses::read_maps(pid_t pid) {
+  Maps maps;
+  std::ifstream lines("/proc/" + std::to_string(pid) + "/maps");
+  for (std::string line; std::getline(lines, line);) {
     const size_t path = line.find('/');
     if (path == std::string::npos) continue;
     std::string file = line.substr(path);
     if (const size_t deleted = file.rfind(" (deleted)"); deleted != std::string::npos) file.resize(deleted);
-    const std::string name = file.substr(file.rfind('/') + 1);
-    if (name == "libsshtc_audit.so") origin.preload_loaded = true;
-    unsigned long long start = 0, end = 0;
-    if (std::sscanf(line.c_str(), "%llx-%llx", &start, &end) == 2 && address >= start && address < end) {
-      origin.object = name;
-    }
+    Mapping mapping{0, 0, file.substr(file.rfind('/') + 1)};
+    if (mapping.object == "libsshtc_audit.so") maps.preload_loaded = true;
+    if (std::sscanf(line.c_str(), "%llx-%llx", &mapping.start, &mapping.end) == 2) maps.mappings.push_back(mapping);
   }
-  return origin;
+  return maps;
+}
+
+TracedProcesses::Origin TracedProcesses::origin(pid_t pid, unsigned long long address) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto known = maps_.find(pid);
+    if (known == maps_.end()) known = maps_.emplace(pid, read_maps(pid)).first;
+    for (const Mapping& mapping : known->second.mappings) {
+      if (address >= mapping.start && address < mapping.end) return {mapping.object, known->second.preload_loaded};
+    }
+    maps_.erase(known);
+  }
+  return {};
 }
 
 }  // namespace sshtc::audit

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "../../base/unique_fd.hpp"
 
@@ -26,12 +27,26 @@ class TracedProcesses {
     std::string object = "?";     // the mapped file holding the address: "libc.so.6", the executable
     bool preload_loaded = false;  // the preload audit is in the process: it saw every libc call
   };
-  static Origin origin(pid_t pid, unsigned long long address);
+  // From the process's maps, read once and again only when the address is in none of them (a
+  // library loaded since) or after forget_maps (an exec).
+  Origin origin(pid_t pid, unsigned long long address);
+  void forget_maps(pid_t pid) { maps_.erase(pid); }
 
  private:
   int pidfd(pid_t pid);
   std::unordered_map<pid_t, pid_t> process_of_thread_;
+  struct Mapping {
+    unsigned long long start, end;
+    std::string object;
+  };
+  struct Maps {
+    std::vector<Mapping> mappings;
+    bool preload_loaded = false;
+  };
+  static Maps read_maps(pid_t pid);
+
   std::unordered_map<pid_t, UniqueFd> pidfds_;
+  std::unordered_map<pid_t, Maps> maps_;
 };
 
 }  // namespace sshtc::audit
