@@ -5,9 +5,8 @@
 //   sshtc-syscall-audit --probe             can this kernel do it? "ok", or why not (exit 1)
 //
 // PROGRAM keeps this process's pid, parent, process group and descriptors. The supervisor
-// that answers its calls is forked first, before the filter, and double-forked so that it is
-// nobody's child but the subreaper's: a program that waits for all of its children (a shell's
-// `wait`) never waits for it. It ends when the last filtered process has, and it is in the
+// that answers its calls is started first, before the filter, as this process's sibling: a
+// program that waits for all of its children (a shell's `wait`) never waits for it. It ends when the last filtered process has, and it is in the
 // program's process group, so the harness's group kill takes it too.
 //
 // Exit 125 with a message on stderr when the audit cannot be set up: never an unaudited run.
@@ -15,6 +14,7 @@
 #include <linux/close_range.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -106,13 +106,11 @@ std::string start_audit(const SupervisorConfig& config, const std::string& recor
     return "pipe2: " + error_text(errno);
   }
   const pid_t launcher = getpid();
-  const pid_t middle = fork();
-  if (middle < 0) return "fork: " + error_text(errno);
-  if (middle == 0) {
-    if (fork() == 0) become_supervisor(launcher, handover, config, record_path);
-    _exit(0);
-  }
-  waitpid(middle, nullptr, 0);
+  // CLONE_PARENT: the supervisor is our sibling, the child of whoever started us, not ours.
+  // (fork() is clone with SIGCHLD alone; this launcher has one thread and no locks held.)
+  const long supervisor = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, nullptr, nullptr, nullptr, 0);
+  if (supervisor < 0) return "clone(CLONE_PARENT): " + error_text(errno);
+  if (supervisor == 0) become_supervisor(launcher, handover, config, record_path);
   close(handover.to_supervisor[0]);
   close(handover.from_supervisor[1]);
   const int listener = install_audit_filter();
