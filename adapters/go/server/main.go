@@ -4,9 +4,10 @@
 // through /bin/sh -c, as the user running it) and "subsystem sftp" (github.com/pkg/sftp's server,
 // in this process), and direct-tcpip and direct-streamlocal@openssh.com channels, and re-keys
 // after SSHTC_REKEY_BYTES.
-//   server --version   once per run: checks the host key and the authorized keys, leaves the
-//                      kex-log-marker in SSHTC_SERVER_STATE, prints the version
-//   server             one session on stdin and stdout
+//
+//	server --version   once per run: checks the host key and the authorized keys, leaves the
+//	                   kex-log-marker in SSHTC_SERVER_STATE, prints the version
+//	server             one session on stdin and stdout
 //
 // Built statically (CGO_ENABLED=0): Go makes its system calls itself, which the suite's
 // LD_PRELOAD audit cannot see.

@@ -88,9 +88,8 @@ func runCommand(channel ssh.Channel, line string, context []string, commands *ru
 	output.Add(2)
 	go copyOutput(&output, channel, stdout, "stdout", logger)
 	go copyOutput(&output, channel.Stderr(), stderr, "stderr", logger)
-	// All of the output before the status, as os/exec requires of its pipes and sshd does.
+	// All of the output before the status, as os/exec requires of its pipes.
 	output.Wait()
-	channel.CloseWrite()
 	err = commands.wait(command)
 	var exited *exec.ExitError
 	switch {
@@ -103,6 +102,11 @@ func runCommand(channel ssh.Channel, line string, context []string, commands *ru
 	default:
 		logger.Printf("exec: %v", err)
 	}
+	// The status before the EOF, unlike sshd: clients such as dbclient close the channel on the
+	// server's EOF, and x/crypto answers a close with its own at once (RFC 4254 section 5.3),
+	// where sshd holds the channel until its command has exited: a status sent after the EOF
+	// was lost now and then (libssh2 and dbclient, ExitStatusPropagates).
+	channel.CloseWrite()
 }
 
 // copyOutput passes the command's `stream` on to the channel until the command closes it.
