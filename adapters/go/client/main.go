@@ -54,7 +54,6 @@ func main() {
 // open is the transport's byte stream, and the name the server goes by in known_hosts:
 // SSHTC_HOST and SSHTC_PORT as host:port (sshtc-server:22 on descriptor transports).
 func open() (net.Conn, string) {
-	contract.Required("SSHTC_TRANSPORT")
 	port, err := strconv.Atoi(contract.Required("SSHTC_PORT"))
 	if err != nil || port < 0 || port > 65535 {
 		contract.SessionFailed("contract: SSHTC_PORT='%s' is not a port", os.Getenv("SSHTC_PORT"))
