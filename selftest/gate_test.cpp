@@ -117,7 +117,7 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   };
   auto checked = check(reports);
   EXPECT_EQ(checked.status.code, 0) << checked.output;
-  EXPECT_NE(checked.output.find("reports agree: 4 cases, {'PASS': 4}; junit 4 cases, 0 failures, 0 skipped"),
+  EXPECT_NE(checked.output.find("reports agree: 6 cases, {'PASS': 6}; junit 6 cases, 0 failures, 0 skipped"),
             std::string::npos) << checked.output;
 
   // The page in a real browser: what headless Chromium rendered must show every cell, with its
@@ -148,7 +148,7 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
     write_file("broken-page.html", page);
     auto blank = check(reports, render(dir_ / "broken-page.html"));
     EXPECT_EQ(blank.status.code, 1) << blank.output;
-    EXPECT_NE(blank.output.find("matrix.html shows 0 of 2 cells"), std::string::npos) << blank.output;
+    EXPECT_NE(blank.output.find("matrix.html shows 0 of 3 cells"), std::string::npos) << blank.output;
 
     // Cells that share a reason share one note, which names them: a server that cannot run
     // here is one line, not one per cell.
@@ -196,7 +196,7 @@ TEST_F(Gate, TheReportsAgreeWithTheMatrixAndTheirSchema) {
   write_file("broken/junit.xml", xml);
   auto bad_junit = check(broken);
   EXPECT_EQ(bad_junit.status.code, 1) << bad_junit.output;
-  EXPECT_NE(bad_junit.output.find("junit.xml: 3 cases"), std::string::npos) << bad_junit.output;
+  EXPECT_NE(bad_junit.output.find("junit.xml: 5 cases"), std::string::npos) << bad_junit.output;
 }
 
 // The matrix's tables, notes and server findings, without what follows (throughput, which is
@@ -223,19 +223,19 @@ TEST_F(Gate, ShardsMergeIntoTheUnsplitMatrix) {
   ASSERT_EQ(whole.status.code, 0) << whole.output;
   fs::rename(results(), dir_ / "whole");
   std::vector<std::string> merge = {SSHTC_BINARY_DIR "/report/sshtc-report"};
-  for (const char* server : {"sshd-i", "dropbear-i", "sshd-D"}) {
+  for (const char* server : {"sshd-i", "dropbear-i", "go-x-crypto-i", "sshd-D"}) {
     GateRun part = conformance({"--client", "libssh", "--transport", "tcp4", "--scenario", "exec", "--server", server});
     ASSERT_EQ(part.status.code, 0) << part.output;
     fs::rename(results(), dir_ / server);
     merge.push_back((dir_ / server).string());
   }
-  auto merged = run_command("sshtc-report of three shards", merge, dir_ / "merge", std::chrono::seconds(30));
+  auto merged = run_command("sshtc-report of four shards", merge, dir_ / "merge", std::chrono::seconds(30));
   EXPECT_EQ(merged.status.code, 0) << merged.output;
   EXPECT_EQ(counts_of(merged.output), counts_of(whole.output)) << merged.output;
-  EXPECT_EQ(counts_of(merged.output), "3 cells from 6 declared cases (6 PASS)");
+  EXPECT_EQ(counts_of(merged.output), "4 cells from 8 declared cases (8 PASS)");
   EXPECT_EQ(tables_of(merged.output), tables_of(whole.output)) << merged.output << "\n---\n" << whole.output;
-  EXPECT_NE(merged.output.find("3 shards: "), std::string::npos) << merged.output;
-  for (const char* table : {"server sshd-i (", "server dropbear-i (", "server sshd-D ("}) {
+  EXPECT_NE(merged.output.find("4 shards: "), std::string::npos) << merged.output;
+  for (const char* table : {"server sshd-i (", "server dropbear-i (", "server go-x-crypto-i (", "server sshd-D ("}) {
     EXPECT_NE(tables_of(merged.output).find(table), std::string::npos) << merged.output;
   }
 
