@@ -148,5 +148,32 @@ TEST(Regression, RawSyscallControlIsSeenOnlyByTheSyscallAudit) {
   }
 }
 
+// Go's net package makes its calls without libc: on tcp it sets TCP_NODELAY and the keepalive
+// options on every connection it dials. The preload sees none of them; the syscall backend sees
+// them all, made from the adapter's own executable, raw, and correct on TCP.
+TEST(Regression, GoCallsAreSeenOnlyByTheSyscallAudit) {
+  const RunContext& context = RunContext::get();
+  const AuditChoice audit = audit_choice(context.run);
+  if (!audit.syscall()) GTEST_SKIP() << "the run's audit is " << audit.describe();
+  auto client_records = [](const AuditedRun& run) { return read_audit_dir(audit_dir(run.session.dir, "client")); };
+  AuditedRun missed = [&] {
+    AuditOnly preload("preload");
+    return run("go-x-crypto", "tcp4", "go-preload-tcp4");
+  }();
+  if (missed.session.client.code == kCannotDo) GTEST_SKIP() << missed.session.client_stderr;
+  EXPECT_EQ(missed.session.client.code, 0) << missed.session.evidence();
+  EXPECT_TRUE(client_records(missed).empty());
+
+  AuditedRun seen = run("go-x-crypto", "tcp4", "go-both-tcp4");
+  EXPECT_EQ(seen.session.client.code, 0) << seen.session.evidence();
+  bool nodelay = false;
+  for (const AuditRecord& record : client_records(seen)) {
+    EXPECT_TRUE(record.raw) << record.call << " " << record.caller;
+    if (record.option == "TCP_NODELAY" && record.family == "AF_INET" && record.ret == 0) nodelay = true;
+  }
+  EXPECT_TRUE(nodelay) << "no TCP_NODELAY from Go's dial seen";
+  EXPECT_TRUE(seen.client_findings().empty()) << seen.all_findings();
+}
+
 }  // namespace
 }  // namespace sshtc
