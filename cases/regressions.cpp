@@ -48,10 +48,17 @@ AuditedRun run(const std::string& client, const std::string& transport, const st
   return result;
 }
 
-// Sets SSHTC_ERRNO_PROFILE for the sessions started while it lives.
-struct ErrnoProfile {
-  explicit ErrnoProfile(const char* name) { ::setenv("SSHTC_ERRNO_PROFILE", name, 1); }
-  ~ErrnoProfile() { ::unsetenv("SSHTC_ERRNO_PROFILE"); }
+// Sets one of the harness's variables (SSHTC_ERRNO_PROFILE, SSHTC_AUDIT) for the sessions
+// started while it lives.
+class Setting {
+ public:
+  Setting(const char* variable, const char* value) : variable_(variable) { ::setenv(variable, value, 1); }
+  ~Setting() { ::unsetenv(variable_); }
+  Setting(const Setting&) = delete;
+  Setting& operator=(const Setting&) = delete;
+
+ private:
+  const char* variable_;
 };
 
 TEST(Regression, ReproducesAsyncsshIssue688) {
@@ -67,7 +74,7 @@ TEST(Regression, ReproducesAsyncsshIssue688) {
 
   // The report's own words, from an OpenBSD-like errno: "Protocol not available".
   {
-    ErrnoProfile openbsd("openbsd");
+    Setting openbsd("SSHTC_ERRNO_PROFILE", "openbsd");
     AuditedRun reported = run("asyncssh", "socketpair", "asyncssh-688-openbsd");
     EXPECT_EQ(reported.session.client.code, kSessionFailed) << reported.session.evidence();
     EXPECT_TRUE(reported.has("tcp-option-on-non-tcp", "TCP_NODELAY) = -1 ENOPROTOOPT"))
@@ -109,12 +116,6 @@ TEST(Regression, PlantedControlIsCaughtOnEveryNonTcpTransport) {
   }
 }
 
-// Sets SSHTC_AUDIT for the sessions started while it lives.
-struct AuditOnly {
-  explicit AuditOnly(const char* backend) { ::setenv("SSHTC_AUDIT", backend, 1); }
-  ~AuditOnly() { ::unsetenv("SSHTC_AUDIT"); }
-};
-
 // The syscall audit's own control: the preload alone misses the raw call on every transport,
 // the syscall backend catches it on every non-TCP one, named and marked as made without libc.
 // Only the control's own call is asserted: the client it runs has findings of its own.
@@ -129,7 +130,7 @@ TEST(Regression, RawSyscallControlIsSeenOnlyByTheSyscallAudit) {
     // libssh takes no pipe pair: the call is made, then the session is refused.
     const int session = name == "pipe" ? kCannotDo : 0;
     AuditedRun missed = [&] {
-      AuditOnly preload("preload");
+      Setting preload_only("SSHTC_AUDIT", "preload");
       return run("planted-raw-nodelay", name, "planted-raw-preload-" + name);
     }();
     EXPECT_EQ(missed.session.client.code, session) << name << "\n" << missed.session.evidence();
@@ -157,7 +158,7 @@ TEST(Regression, GoCallsAreSeenOnlyByTheSyscallAudit) {
   if (!audit.syscall()) GTEST_SKIP() << "the run's audit is " << audit.describe();
   auto client_records = [](const AuditedRun& run) { return read_audit_dir(audit_dir(run.session.dir, "client")); };
   AuditedRun missed = [&] {
-    AuditOnly preload("preload");
+    Setting preload_only("SSHTC_AUDIT", "preload");
     return run("go-x-crypto", "tcp4", "go-preload-tcp4");
   }();
   if (missed.session.client.code == kCannotDo) GTEST_SKIP() << missed.session.client_stderr;

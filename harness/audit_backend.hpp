@@ -15,7 +15,7 @@ enum class AuditBackend { preload, syscall, both };
 
 struct AuditChoice {
   AuditBackend backend = AuditBackend::both;
-  // Why it is not the default, when it is not: "the syscall backend is not available here: …".
+  // Why it is not the default, when it is not: "the syscall backend cannot run here: …".
   std::string reason;
 
   bool preload() const { return backend != AuditBackend::syscall; }

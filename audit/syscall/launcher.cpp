@@ -6,8 +6,9 @@
 //
 // PROGRAM keeps this process's pid, parent, process group and descriptors. The supervisor
 // that answers its calls is started first, before the filter, as this process's sibling: a
-// program that waits for all of its children (a shell's `wait`) never waits for it. It ends when the last filtered process has, and it is in the
-// program's process group, so the harness's group kill takes it too.
+// program that waits for all of its children (a shell's `wait`) never waits for it. It ends when
+// the last filtered process has, and it is in the program's process group, so the harness's
+// group kill takes it too.
 //
 // Exit 125 with a message on stderr when the audit cannot be set up: never an unaudited run.
 #include <fcntl.h>
@@ -43,7 +44,11 @@ constexpr int kSetupFailed = 125;
   std::exit(kSetupFailed);
 }
 
-std::string error_text(int error) { return std::string(strerrorname_np(error) ? strerrorname_np(error) : "?") + " (" + std::strerror(error) + ")"; }
+// "EPERM (Operation not permitted)".
+std::string error_text(int error) {
+  const char* name = strerrorname_np(error);
+  return std::string(name ? name : "?") + " (" + std::strerror(error) + ")";
+}
 
 // Closes every descriptor but `keep`.
 void close_all_but(std::vector<int> keep) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -106,11 +107,11 @@ Made make_name_call(const seccomp_notif& call, int fd, bool peer) {
   return answer;
 }
 
-// The send and receive family: on a socket the kernel's own answer is the right one and is
-// not recorded (the preload records those calls only when they fail, and no rule is about a
-// socket's failure). On anything else the call fails before it looks at its buffers.
-Made make_transfer(long number, int fd, const Descriptor& descriptor) {
-  if (descriptor.is_socket()) return {};
+// The send and receive family on a non-socket (on a socket the kernel's own answer is the right
+// one and is not recorded: the preload records those calls only when they fail, and no rule is
+// about a socket's failure; answer() lets them go on before it gets here). The call fails
+// before it looks at its buffers.
+Made make_transfer(long number, int fd) {
   switch (number) {
     case SYS_sendto: return made(sendto(fd, nullptr, 0, 0, nullptr, 0));
     case SYS_recvfrom: return made(recvfrom(fd, nullptr, 0, 0, nullptr, nullptr));
@@ -147,7 +148,11 @@ void Supervisor::record(pid_t pid, const AuditedCall& call) {
   JsonLine line;
   if (!format_audit_line(line, call, pid)) return;
   // One write(2) of a whole line, O_APPEND: this is the file's only writer, and it stays open.
-  if (write(config_.record_fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) ++records_;
+  if (write(config_.record_fd, line.data(), line.size()) == static_cast<ssize_t>(line.size())) return;
+  // Said once, as the preload says it: a silent gap would read as "no findings".
+  if (!warned_unwritable_) std::fprintf(stderr, "sshtc-syscall-audit: cannot append a record: %s; calls go unrecorded\n",
+                                        std::strerror(errno));
+  warned_unwritable_ = true;
 }
 
 void Supervisor::answer(const seccomp_notif& call, seccomp_notif_resp& response) {
@@ -202,7 +207,7 @@ void Supervisor::answer(const seccomp_notif& call, seccomp_notif_resp& response)
     outcome = audited.descriptor.is_socket() ? make_name_call(call, local.get(), number == SYS_getpeername)
                                              : made(getpeername(local.get(), nullptr, nullptr));
   } else {
-    outcome = make_transfer(number, local.get(), audited.descriptor);
+    outcome = make_transfer(number, local.get());
   }
   if (!outcome.made) return;
   audited.result = outcome.result;

@@ -31,7 +31,6 @@ class Supervisor {
   Supervisor(int listener, SupervisorConfig config);
   // Until every filtered process has exited: "" then, or why it had to stop.
   std::string serve();
-  int records_written() const { return records_; }
 
  private:
   void answer(const seccomp_notif& call, seccomp_notif_resp& response);
@@ -40,7 +39,7 @@ class Supervisor {
   int listener_;
   SupervisorConfig config_;
   TracedProcesses processes_;
-  int records_ = 0;
+  bool warned_unwritable_ = false;
 };
 
 }  // namespace sshtc::audit

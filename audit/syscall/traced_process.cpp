@@ -34,14 +34,17 @@ int TracedProcesses::pidfd(pid_t pid) {
 }
 
 int TracedProcesses::copy_descriptor(pid_t pid, int fd) {
-  const int process = pidfd(pid);
-  if (process < 0) return process;
-  const int copy = static_cast<int>(syscall(SYS_pidfd_getfd, process, fd, 0));
-  if (copy >= 0) return copy;
-  const int error = errno;
-  // A pid reused since the cache was filled: ask once more with a fresh pidfd.
-  if (error == ESRCH) pidfds_.erase(pid);
-  return -error;
+  for (int attempt = 0;; ++attempt) {
+    const int process = pidfd(pid);
+    if (process < 0) return process;
+    const int copy = static_cast<int>(syscall(SYS_pidfd_getfd, process, fd, 0));
+    if (copy >= 0) return copy;
+    const int error = errno;
+    if (error != ESRCH || attempt == 1) return -error;
+    // The cached pidfd is of an earlier process under a pid reused since: once more, fresh.
+    pidfds_.erase(pid);
+    process_of_thread_.erase(pid);
+  }
 }
 
 bool TracedProcesses::read_memory(pid_t pid, unsigned long long address, void* buffer, size_t size) {

@@ -181,12 +181,6 @@ TEST(SyscallBackend, ProbeSaysTheKernelCanDoIt) {
   EXPECT_STREQ(line, "ok\n");
 }
 
-}  // namespace
-}  // namespace sshtc::audit_test
-
-namespace sshtc::audit_test {
-namespace {
-
 // cwrap's socket_wrapper, which libssh's own tests run under, emulates TCP over AF_UNIX sockets
 // and answers the TCP options of its sockets itself. Side by side: what a client's TCP_NODELAY
 // on its own TCP socket looks like to the client, to each backend and to the kernel, with and
