@@ -29,10 +29,12 @@ namespace {
 
 int list_cases() {
   bool full = false;
+  bool product = false;
   try {
     matrix_expectations();
     Strictness::from_environment();
     full = full_depth();
+    product = whole_product();
   } catch (const std::exception& error) {
     std::cerr << error.what() << "\n";
     return 2;
@@ -62,7 +64,7 @@ int list_cases() {
       std::string test_name = test->name();
       test_name = test_name.substr(0, test_name.find('/'));
       std::string fixture = std::string(suite->name()).substr(std::string(suite->name()).find('/') + 1);
-      if (!is_listed(transport, server, scenario, fixture, test_name, full)) continue;
+      if (!is_listed(client, transport, server, scenario, fixture, test_name, full, product)) continue;
       std::string column = column_name(transport, server);
       bool control = controls.count(client) > 0;
       // A variant's cases are labelled with its name too: `ctest -L frag1`.

@@ -44,8 +44,11 @@ std::vector<std::string> transports_served(const std::string& mode);
 // column the exec scenario alone, and by default only its OnVariants cases against the
 // reference server (at full depth all but the bulk ones, against every inetd server); on
 // mptcp, unix-abstract and vsock the exec scenario alone by default.
-bool is_listed(const std::string& transport, const std::string& server, const std::string& scenario,
-               const std::string& fixture, const std::string& test, bool full);
+// Unless `product` (whole_product()), a server other than the reference runs only the reference
+// clients' rows.
+bool is_listed(const std::string& client, const std::string& transport, const std::string& server,
+               const std::string& scenario, const std::string& fixture, const std::string& test, bool full,
+               bool product);
 // The clients, servers and columns of matrix_cells(): what an expectation may name.
 MatrixNames matrix_names();
 // The expectations file, checked against matrix_names() when first asked for.

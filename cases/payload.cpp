@@ -28,6 +28,16 @@ bool full_depth() {
   throw std::invalid_argument("SSHTC_DEPTH must be quick or full, not '" + value + "'");
 }
 
+bool whole_product() {
+  const char* product = std::getenv("SSHTC_PRODUCT");
+  std::string value = product ? product : "";
+  if (value == "full") return true;
+  if (!value.empty() && value != "reference") {
+    throw std::invalid_argument("SSHTC_PRODUCT must be reference or full, not '" + value + "'");
+  }
+  return full_depth();
+}
+
 uint64_t bulk_bytes() { return full_depth() ? (64u << 20) + 12345 : (1u << 20) + 12345; }
 
 Payload payload(const RunDirectory& run, const std::string& name, uint64_t size) {

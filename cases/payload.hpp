@@ -22,6 +22,10 @@ struct Payload {
 // SSHTC_DEPTH: "quick" (the default) or "full" (nightly: the deep cases too, and bigger
 // payloads; scripts/conformance --depth full). Another value throws.
 bool full_depth();
+// SSHTC_PRODUCT: "reference" (the default: every client against the reference server, every
+// server against the reference clients) or "full" (every client against every server); full
+// depth is the whole product too. Anything else is an error.
+bool whole_product();
 
 // The bulk cases' size: 1 MiB + 12 345 bytes, several SSH windows and small enough for the
 // default matrix's budget; at full depth 64 MiB + 12 345.

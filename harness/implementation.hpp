@@ -29,6 +29,10 @@ struct Implementation {
 
 // The reference server: the first registered, whose columns carry no "@server" suffix.
 inline const std::string kReferenceServer = "sshd-i";
+// The reference clients: what every other server's table runs by default (the whole product,
+// every client against every server, is SSHTC_PRODUCT=full). Two libraries that share no code,
+// OpenSSH's ssh and libssh, so that a server's finding is not one client's quirk.
+inline const std::vector<std::string> kReferenceClients = {"openssh", "libssh"};
 // The matrix column of a transport served by a server: "socketpair", "socketpair@dropbear-i".
 std::string column_name(const std::string& transport, const std::string& server);
 // And back: "socketpair@dropbear-i" is transport "socketpair" of server "dropbear-i"; a column
